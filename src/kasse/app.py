@@ -1,0 +1,54 @@
+"""``create_app(settings)``: assembles routers, middleware and error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from kasse import __version__
+from kasse.availability.routes import router as availability_router
+from kasse.catalog.routes import router as catalog_router
+from kasse.core.clock import Clock
+from kasse.core.db import open_instances
+from kasse.core.handlers import install_error_handlers
+from kasse.orders.routes import router as orders_router
+from kasse.reservations.routes import router as reservations_router
+from kasse.settings import Settings
+
+API_PREFIX = "/api/v4"
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.instances = open_instances(settings)
+        yield
+        for instance in app.state.instances.values():
+            await instance.dispose()
+
+    app = FastAPI(
+        title="kasse",
+        version=__version__,
+        summary="Museum ticketing server speaking the go~mus REST API v4",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock or Clock()
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"],
+    )
+    # Fixed paths under /tickets (capacities, calendar, reservations) before /tickets/{id}.
+    app.include_router(availability_router, prefix=API_PREFIX)
+    app.include_router(reservations_router, prefix=API_PREFIX)
+    app.include_router(catalog_router, prefix=API_PREFIX)
+    app.include_router(orders_router, prefix=API_PREFIX)
+    return app

@@ -1,0 +1,1 @@
+"""Live availability: slots, capacity of tickets and quotas, the calendar."""

@@ -1,0 +1,5 @@
+"""HTTP routes of availability."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

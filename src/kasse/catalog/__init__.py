@@ -1,0 +1,1 @@
+"""Master data: museums, exhibitions, tickets, quotas, lookups."""

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: database session and transaction, errors, auth, clock, ids, paging."""

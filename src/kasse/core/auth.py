@@ -1,0 +1,84 @@
+"""Who is calling: the principal behind a bearer token, and the checks the routes ask for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kasse.core.errors import Forbidden, Unauthorized
+from kasse.core.ids import hash_token, new_token
+from kasse.models import ApiToken
+
+Access = Literal["user", "cashpoint", "reseller", "customer", "public"]
+TOKEN_ACCESS_LEVELS: tuple[Access, ...] = ("user", "cashpoint", "reseller", "customer")
+SELLING_ACCESS: frozenset[str] = frozenset({"user", "cashpoint", "reseller"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    access: Access
+    token_id: int | None = None
+    museum_ids: frozenset[int] | None = None  # None: every museum of the instance
+
+    @property
+    def is_public(self) -> bool:
+        return self.access == "public"
+
+    def may_see_museums(self, museum_ids: tuple[int, ...] | list[int]) -> bool:
+        return self.museum_ids is None or any(m in self.museum_ids for m in museum_ids)
+
+    def require(self, allowed: frozenset[str]) -> None:
+        """401 when no token was sent, 403 when the token's access level is not allowed."""
+        if self.is_public:
+            raise Unauthorized("authentication required: send Authorization: Bearer <token>")
+        if self.access not in allowed:
+            raise Forbidden(f"a {self.access} token may not do this")
+
+
+PUBLIC = Principal(access="public")
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise Unauthorized("malformed Authorization header: expected 'Bearer <token>'")
+    return value.strip()
+
+
+async def principal_for(session: AsyncSession, token: str | None) -> Principal:
+    if token is None:
+        return PUBLIC
+    row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is None:
+        raise Unauthorized("invalid API token")
+    museums = frozenset(int(m) for m in row.museum_ids) if row.museum_ids else None
+    return Principal(access=row.access, token_id=row.id, museum_ids=museums)  # type: ignore[arg-type]
+
+
+async def create_api_token(
+    session: AsyncSession,
+    *,
+    access: Access,
+    museum_ids: list[int],
+    name: str,
+    now: datetime,
+) -> str:
+    """Store a new token's hash and return the token itself, the only time it is ever seen."""
+    token = new_token(32)
+    session.add(
+        ApiToken(
+            name=name,
+            token_hash=hash_token(token),
+            access=access,
+            museum_ids=museum_ids,
+            created_at=now,
+        )
+    )
+    await session.flush()
+    return token

@@ -1,0 +1,117 @@
+"""Engines per instance, and the one transaction every request runs in.
+
+SQLite serialises writers itself, but a deferred transaction that upgrades to a write fails at
+once with "database is locked". Writing requests therefore start with ``BEGIN IMMEDIATE`` (they
+queue on the busy timeout instead), reading requests with a plain deferred ``BEGIN``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from kasse.settings import Settings
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _configure_sqlite(engine: AsyncEngine, begin_statement: str) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event, not the driver, decide how a transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin_statement)
+
+
+def make_engine(url: str, *, write: bool = True, pool_size: int = 10) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, json_serializer=_json_dumps)
+        _configure_sqlite(engine, "BEGIN IMMEDIATE" if write else "BEGIN")
+        return engine
+    return create_async_engine(
+        url, json_serializer=_json_dumps, pool_size=pool_size, max_overflow=pool_size * 2
+    )
+
+
+@dataclass
+class Instance:
+    """One data pool: its own database, time zone and settings."""
+
+    name: str
+    database_url: str
+    settings: Settings
+    write_engine: AsyncEngine
+    read_engine: AsyncEngine
+    tz: ZoneInfo
+    write_sessions: async_sessionmaker[AsyncSession] = field(init=False)
+    read_sessions: async_sessionmaker[AsyncSession] = field(init=False)
+    # per-process caches keyed by the instance, filled by the domains that own them
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    async def dispose(self) -> None:
+        await self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            await self.read_engine.dispose()
+
+
+def open_instance(name: str, database_url: str, settings: Settings) -> Instance:
+    write_engine = make_engine(database_url, write=True)
+    read_engine = (
+        make_engine(database_url, write=False)
+        if database_url.startswith("sqlite")
+        else write_engine
+    )
+    return Instance(
+        name=name,
+        database_url=database_url,
+        settings=settings,
+        write_engine=write_engine,
+        read_engine=read_engine,
+        tz=ZoneInfo(settings.time_zone),
+    )
+
+
+def open_instances(settings: Settings) -> dict[str, Instance]:
+    """Host name -> instance; the key ``""`` is the default instance when no hosts are configured."""
+    if not settings.instances:
+        return {"": open_instance("default", settings.database_url, settings)}
+    return {host: open_instance(host, url, settings) for host, url in settings.instances.items()}
+
+
+async def session_scope(instance: Instance, *, write: bool) -> AsyncIterator[AsyncSession]:
+    """One transaction: committed when the work succeeds, rolled back on any error."""
+    factory = instance.write_sessions if write else instance.read_sessions
+    async with factory() as session, session.begin():
+        yield session

@@ -1,0 +1,64 @@
+"""Typed FastAPI dependencies: the instance a request talks to, its transaction, caller and clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kasse.core.auth import Principal, bearer_token, principal_for
+from kasse.core.clock import Clock
+from kasse.core.db import Instance, session_scope
+from kasse.core.errors import NotFound
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_instance(request: Request) -> Instance:
+    instances: dict[str, Instance] = request.app.state.instances
+    if "" in instances:
+        return instances[""]
+    host = (request.headers.get("host") or "").rsplit(":", 1)[0].lower()
+    instance = instances.get(host)
+    if instance is None:
+        raise NotFound("no instance is served at this host")
+    return instance
+
+
+CurrentInstance = Annotated[Instance, Depends(get_instance)]
+
+
+async def get_session(request: Request, instance: CurrentInstance) -> AsyncIterator[AsyncSession]:
+    async for session in session_scope(instance, write=request.method not in READ_METHODS):
+        yield session
+
+
+# scope="function": commit before the response is sent, so a client that has its answer can rely on it.
+Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+CurrentClock = Annotated[Clock, Depends(get_clock)]
+
+
+# Declared for the OpenAPI document (Swagger's "Authorize" button); the header itself is parsed
+# below so that a malformed one is a 401 rather than silently public.
+_bearer_scheme = HTTPBearer(auto_error=False, description="API token of the caller")
+
+
+async def get_principal(
+    request: Request,
+    session: Session,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
+) -> Principal:
+    return await principal_for(session, bearer_token(request.headers.get("authorization")))
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

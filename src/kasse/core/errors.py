@@ -1,0 +1,48 @@
+"""Domain errors carry their HTTP status; one handler renders them all as ``{"error": ...}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class KasseError(Exception):
+    status_code = 422
+
+    def __init__(self, message: str, errors: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"error": self.message}
+        if self.errors is not None:
+            body["errors"] = self.errors
+        return body
+
+
+class BadRequest(KasseError):
+    status_code = 400
+
+
+class Unauthorized(KasseError):
+    status_code = 401
+
+
+class Forbidden(KasseError):
+    status_code = 403
+
+
+class NotFound(KasseError):
+    status_code = 404
+
+
+class Conflict(KasseError):
+    status_code = 409
+
+
+class Unprocessable(KasseError):
+    status_code = 422
+
+
+class SoldOut(Unprocessable):
+    """Not enough places left in a quota slot."""

@@ -1,0 +1,33 @@
+"""``page`` / ``per_page`` parameters and the ``meta`` block every list answers with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Query
+
+MAX_PER_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Page:
+    page: int
+    per_page: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    def meta(self, total_count: int) -> dict[str, Any]:
+        return {"total_count": total_count, "page": self.page, "per_page": self.per_page}
+
+
+def page_params(
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 25,
+) -> Page:
+    return Page(page=page, per_page=per_page)
+
+
+PageParams = Annotated[Page, Depends(page_params)]

@@ -1,0 +1,140 @@
+"""Master data: museums, opening hours, exhibitions, quotas, tickets. Changed only by ``kasse load``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kasse.models.base import Base
+
+ticket_museums = Table(
+    "ticket_museums",
+    Base.metadata,
+    Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("museum_id", ForeignKey("museums.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+ticket_exhibitions = Table(
+    "ticket_exhibitions",
+    Base.metadata,
+    Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("exhibition_id", ForeignKey("exhibitions.id", ondelete="CASCADE"), primary_key=True),
+)
+
+ticket_quotas = Table(
+    "ticket_quotas",
+    Base.metadata,
+    Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("quota_id", ForeignKey("quotas.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class CatalogState(Base):
+    """One row; ``version`` moves whenever master data changes, so every worker can drop its cache."""
+
+    __tablename__ = "catalog_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+
+
+class Museum(Base):
+    __tablename__ = "museums"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[dict[str, Any]]
+    sub_title: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    description: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    content: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    picture: Mapped[dict[str, Any] | None]
+    location_name: Mapped[str | None] = mapped_column(String(200))
+    street: Mapped[str | None] = mapped_column(String(200))
+    zip: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(100))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+
+
+class OpeningHours(Base):
+    """Regular opening hours per weekday (0 = Monday); a weekday without a row is a closed day."""
+
+    __tablename__ = "opening_hours"
+    __table_args__ = (UniqueConstraint("museum_id", "weekday"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    museum_id: Mapped[int] = mapped_column(ForeignKey("museums.id", ondelete="CASCADE"))
+    weekday: Mapped[int]
+    begin_minute: Mapped[int]
+    end_minute: Mapped[int]
+
+
+class MuseumClosure(Base):
+    """A single date on which a museum stays closed (holidays)."""
+
+    __tablename__ = "museum_closures"
+    __table_args__ = (UniqueConstraint("museum_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    museum_id: Mapped[int] = mapped_column(ForeignKey("museums.id", ondelete="CASCADE"))
+    day: Mapped[date]
+
+
+class Exhibition(Base):
+    __tablename__ = "exhibitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    museum_id: Mapped[int] = mapped_column(ForeignKey("museums.id", ondelete="CASCADE"))
+    title: Mapped[dict[str, Any]]
+    sub_title: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    description: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    featured: Mapped[bool] = mapped_column(default=False)
+    picture: Mapped[dict[str, Any] | None]
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+
+
+class Quota(Base):
+    """A pool of places shared by the tickets attached to it; ``capacity`` is per slot."""
+
+    __tablename__ = "quotas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    capacity: Mapped[int]
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[dict[str, Any]]
+    sub_title: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    description: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    after_sale_information: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    content: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    ticket_type: Mapped[str] = mapped_column(String(20))
+    price_cents: Mapped[int]
+    discount: Mapped[int] = mapped_column(default=0)
+    vat_pct: Mapped[float] = mapped_column(default=0.0)
+    tax_included: Mapped[bool] = mapped_column(default=True)
+    entry_duration: Mapped[int | None]
+    min_persons: Mapped[int] = mapped_column(default=1)
+    max_persons: Mapped[int] = mapped_column(default=10)
+    first_entry: Mapped[int | None]
+    last_entry: Mapped[int | None]
+    personalizeable: Mapped[bool] = mapped_column(default=False)
+    attendees: Mapped[str] = mapped_column(String(20), default="none")
+    identification: Mapped[str] = mapped_column(String(20), default="none")
+    free_timing: Mapped[bool] = mapped_column(default=False)
+    bookable_public: Mapped[bool] = mapped_column(default=True)
+    bookable_reseller: Mapped[bool] = mapped_column(default=True)
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    sub_ticket_min_gap: Mapped[int | None]

@@ -1,0 +1,1 @@
+"""Orders: creation (checkout), listing and detail."""

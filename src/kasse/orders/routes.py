@@ -1,0 +1,5 @@
+"""HTTP routes of orders."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,1 @@
+"""Short-term holds on ticket places."""

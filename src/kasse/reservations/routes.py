@@ -1,0 +1,5 @@
+"""HTTP routes of reservations."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

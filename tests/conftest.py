@@ -1,0 +1,192 @@
+"""Test fixtures: a database built by the real migrations, the app over ASGI, demo data and tokens.
+
+Every test runs on the engine named by ``KASSE_TEST_DATABASE_URL`` (default: SQLite). PostgreSQL
+gets one database per xdist worker, migrated once and truncated between tests; SQLite gets a
+migrated template file that each test copies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from kasse.app import create_app
+from kasse.catalog.demo import demo_catalog
+from kasse.catalog.loader import load_catalog_data
+from kasse.core.auth import create_api_token
+from kasse.core.clock import FrozenClock
+from kasse.core.db import Instance
+from kasse.migrations import upgrade
+from kasse.models import Base
+from kasse.settings import Settings, normalize_database_url
+
+TEST_DATABASE_URL = normalize_database_url(
+    os.environ.get("KASSE_TEST_DATABASE_URL", "sqlite+aiosqlite:///")
+)
+IS_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.obj):
+            item.add_marker(pytest.mark.anyio)
+        if "postgres_only" in item.keywords and not IS_POSTGRES:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (KASSE_TEST_DATABASE_URL)"))
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+async def _recreate_postgres_database(url: str) -> None:
+    parsed = make_url(url)
+    admin = await asyncpg.connect(
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        database="postgres",
+    )
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{parsed.database}"')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database at the migrations' head: a template file (SQLite) or a per-worker database."""
+    if IS_POSTGRES:
+        base = make_url(TEST_DATABASE_URL)
+        url = base.set(database=f"{base.database}_kasse_{_worker()}").render_as_string(
+            hide_password=False
+        )
+        asyncio.run(_recreate_postgres_database(url))
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        url = f"sqlite+aiosqlite:///{path}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def database_url(migrated_database: str, tmp_path: Path) -> str:
+    if IS_POSTGRES:
+        return migrated_database
+    template = Path(make_url(migrated_database).database or "")
+    copy = tmp_path / "kasse.db"
+    shutil.copyfile(template, copy)
+    return f"sqlite+aiosqlite:///{copy}"
+
+
+async def _truncate(instance: Instance) -> None:
+    tables = ", ".join(
+        f'"{t.name}"' for t in Base.metadata.sorted_tables if t.name != "catalog_state"
+    )
+    async with instance.write_engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await conn.execute(text("UPDATE catalog_state SET version = version + 1"))
+
+
+def next_weekday(start: date, weekday: int) -> date:
+    """The first day on or after ``start`` that is ``weekday`` (0 = Monday)."""
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def open_day(clock: FrozenClock, weeks_ahead: int = 1) -> date:
+    """A Wednesday at least a week ahead: the demo museums are open, far from Christmas Eve."""
+    day = next_weekday(clock.now().date() + timedelta(days=7 * weeks_ahead), 2)
+    if (day.month, day.day) == (12, 24):
+        day += timedelta(days=7)
+    return day
+
+
+@dataclass
+class Kasse:
+    """What a test needs: the HTTP client, the clock, the instance and ready-made tokens."""
+
+    client: httpx.AsyncClient
+    clock: FrozenClock
+    instance: Instance
+    tokens: dict[str, str]
+
+    def auth(self, access: str = "reseller") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[access]}"}
+
+    def local(self, day: date, clock_time: str) -> str:
+        """``2026-05-15T14:00:00+02:00`` for a local date and ``14:00`` in the instance's zone."""
+        hour, minute = (int(p) for p in clock_time.split(":"))
+        moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.instance.tz)
+        return moment.isoformat()
+
+    async def new_token(self, access: str, museum_ids: list[int] | None = None) -> str:
+        async with self.instance.write_sessions() as session, session.begin():
+            return await create_api_token(
+                session,
+                access=access,  # type: ignore[arg-type]
+                museum_ids=museum_ids or [],
+                name=f"test {access}",
+                now=self.clock.now(),
+            )
+
+    async def load(self, data: dict[str, Any]) -> None:
+        async with self.instance.write_sessions() as session, session.begin():
+            await load_catalog_data(session, data, locale="de")
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, instances={})
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+async def kasse(settings: Settings, clock: FrozenClock) -> AsyncIterator[Kasse]:
+    """The app on a fresh database with the demo museum and one token per access level."""
+    app = create_app(settings, clock=clock)
+    async with app.router.lifespan_context(app):
+        instance: Instance = app.state.instances[""]
+        if IS_POSTGRES:
+            await _truncate(instance)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            harness = Kasse(client=client, clock=clock, instance=instance, tokens={})
+            await harness.load(demo_catalog(clock.now().date()))
+            for access in ("reseller", "cashpoint", "user", "customer"):
+                harness.tokens[access] = await harness.new_token(access)
+            yield harness
+
+
+@pytest.fixture
+def day(clock: FrozenClock) -> date:
+    return open_day(clock)
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    yield
