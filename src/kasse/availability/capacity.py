@@ -1,0 +1,178 @@
+"""The capacity invariant: ``0 <= sold + active holds <= capacity`` for every quota slot.
+
+Reads are lock-free: they count ``sold`` plus the holds whose ``valid_until`` lies ahead, so an
+expired reservation frees its places without any sweeper. Every write that makes places *less*
+available goes through :func:`lock_slots`: it locks the affected quota-slot rows in one sorted
+order (PostgreSQL ``SELECT ... FOR UPDATE``; SQLite already runs writing requests under
+``BEGIN IMMEDIATE``), recounts, and accepts or rejects the whole request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kasse.catalog.snapshot import Catalog
+from kasse.core.errors import SoldOut
+from kasse.models import QuotaSlot, ReservationHold
+from kasse.settings import Settings
+
+SlotKey = tuple[int, datetime]  # (quota id, slot start in UTC)
+
+
+@dataclass(frozen=True)
+class Usage:
+    sold: int
+    held: int
+
+    @property
+    def used(self) -> int:
+        return self.sold + self.held
+
+
+def _bounds(keys: Iterable[SlotKey]) -> tuple[set[int], datetime, datetime]:
+    key_list = list(keys)
+    return (
+        {q for q, _ in key_list},
+        min(s for _, s in key_list),
+        max(s for _, s in key_list),
+    )
+
+
+async def usage_of(
+    session: AsyncSession,
+    keys: Iterable[SlotKey],
+    now: datetime,
+    *,
+    ignore_reservations: Iterable[int] = (),
+) -> dict[SlotKey, Usage]:
+    """Sold places and active holds for each slot key: two range queries, whatever the history."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    quota_ids, first, last = _bounds(wanted)
+    sold: dict[SlotKey, int] = defaultdict(int)
+    rows = await session.execute(
+        select(QuotaSlot.quota_id, QuotaSlot.start_at, QuotaSlot.sold).where(
+            QuotaSlot.quota_id.in_(quota_ids),
+            QuotaSlot.start_at.between(first, last),
+        )
+    )
+    for quota_id, start_at, count in rows:
+        sold[(quota_id, start_at)] = count
+    held: dict[SlotKey, int] = defaultdict(int)
+    hold_query = (
+        select(
+            ReservationHold.quota_id, ReservationHold.start_at, func.sum(ReservationHold.quantity)
+        )
+        .where(
+            ReservationHold.quota_id.in_(quota_ids),
+            ReservationHold.start_at.between(first, last),
+            ReservationHold.valid_until > now,
+        )
+        .group_by(ReservationHold.quota_id, ReservationHold.start_at)
+    )
+    ignored = list(ignore_reservations)
+    if ignored:
+        hold_query = hold_query.where(ReservationHold.reservation_id.not_in(ignored))
+    for quota_id, start_at, count in await session.execute(hold_query):
+        held[(quota_id, start_at)] = int(count or 0)
+    return {key: Usage(sold=sold[key], held=held[key]) for key in wanted}
+
+
+def free_places(catalog: Catalog, key: SlotKey, usage: Usage) -> int:
+    quota = catalog.quotas.get(key[0])
+    capacity = quota.capacity if quota else 0
+    return max(0, capacity - usage.used)
+
+
+async def _ensure_rows(session: AsyncSession, keys: list[SlotKey]) -> None:
+    """Create missing quota-slot rows; inserted in sorted order so concurrent inserts cannot deadlock."""
+    values = [{"quota_id": q, "start_at": s, "sold": 0} for q, s in keys]
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.execute(
+        insert_fn(QuotaSlot)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["quota_id", "start_at"])
+    )
+
+
+async def lock_slots(
+    session: AsyncSession,
+    catalog: Catalog,
+    wanted: Mapping[SlotKey, int],
+    now: datetime,
+    settings: Settings,
+    *,
+    ignore_reservations: Iterable[int] = (),
+) -> dict[SlotKey, int]:
+    """Lock the slots of ``wanted`` (places per slot key) and check that all of them fit.
+
+    Returns the quota-slot row id of each key; raises :class:`SoldOut` listing every slot that
+    lacks room. Holds of ``ignore_reservations`` are not counted (they are being consumed or
+    replaced by the caller in this same transaction).
+    """
+    keys = sorted(wanted)
+    if not keys:
+        return {}
+    await _ensure_rows(session, keys)
+    query = (
+        select(QuotaSlot.id, QuotaSlot.quota_id, QuotaSlot.start_at)
+        .where(tuple_(QuotaSlot.quota_id, QuotaSlot.start_at).in_(keys))
+        .order_by(QuotaSlot.quota_id, QuotaSlot.start_at)
+    )
+    if not settings.test_disable_locking:
+        query = query.with_for_update()
+    row_ids = {(q, s): row_id for row_id, q, s in await session.execute(query)}
+    usage = await usage_of(session, keys, now, ignore_reservations=ignore_reservations)
+    problems = []
+    for key in keys:
+        left = free_places(catalog, key, usage[key])
+        if wanted[key] > left:
+            quota = catalog.quotas[key[0]]
+            problems.append(
+                f"quota {quota.id} ({quota.title}) at {key[1].isoformat()}: "
+                f"{wanted[key]} places wanted, {left} left"
+            )
+    if problems:
+        raise SoldOut("not enough places left", problems)
+    if settings.test_lock_delay_ms:
+        await asyncio.sleep(settings.test_lock_delay_ms / 1000)
+    return row_ids
+
+
+async def add_sold(
+    session: AsyncSession, row_ids: Mapping[SlotKey, int], wanted: Mapping[SlotKey, int]
+) -> None:
+    for key, row_id in sorted(row_ids.items()):
+        await session.execute(
+            update(QuotaSlot)
+            .where(QuotaSlot.id == row_id)
+            .values(sold=QuotaSlot.sold + wanted[key])
+        )
+
+
+async def release_sold(session: AsyncSession, returned: Mapping[SlotKey, int]) -> None:
+    """Give sold places back (cancellations): freeing capacity needs no lock."""
+    for (quota_id, start_at), quantity in sorted(returned.items()):
+        await session.execute(
+            update(QuotaSlot)
+            .where(and_(QuotaSlot.quota_id == quota_id, QuotaSlot.start_at == start_at))
+            .values(sold=QuotaSlot.sold - quantity)
+        )
+
+
+async def drop_holds(session: AsyncSession, reservation_ids: Iterable[int]) -> None:
+    ids = list(reservation_ids)
+    if ids:
+        await session.execute(
+            delete(ReservationHold).where(ReservationHold.reservation_id.in_(ids))
+        )

@@ -1,0 +1,220 @@
+"""Reading orders: who may see which, the list with its filters, and the wire shape of an order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kasse.catalog.snapshot import Catalog
+from kasse.core.auth import Principal
+from kasse.core.errors import NotFound, Unprocessable
+from kasse.core.i18n import translate
+from kasse.core.pagination import Page
+from kasse.core.times import local_day_bounds, render, today
+from kasse.models import Barcode, Order, OrderItem, TicketSale
+
+ORDER_READERS = frozenset({"user", "cashpoint", "reseller", "customer"})
+DEFAULT_LIST_DAYS = 30
+MIN_TOKEN_LENGTH = 18
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    start_at: date | None = None
+    end_at: date | None = None
+    valid: bool | None = None
+    only_my_orders: bool = False
+
+
+def _visible(query: Select[Any], principal: Principal, only_mine: bool) -> Select[Any]:
+    """Users and cash points see every order; resellers and customers only their own."""
+    if principal.access in ("reseller", "customer") or only_mine:
+        return query.where(Order.api_token_id == principal.token_id)
+    return query
+
+
+def _date_range(flt: OrderFilter, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    last = flt.end_at or today(now, tz)
+    first = flt.start_at or last - timedelta(days=DEFAULT_LIST_DAYS)
+    if first > last:
+        raise Unprocessable("start_at is after end_at")
+    return local_day_bounds(first, tz)[0], local_day_bounds(last, tz)[1]
+
+
+async def list_orders(
+    session: AsyncSession,
+    catalog: Catalog,
+    principal: Principal,
+    flt: OrderFilter,
+    page: Page,
+    now: datetime,
+    tz: ZoneInfo,
+    locale: str,
+) -> tuple[list[dict[str, Any]], int]:
+    principal.require(ORDER_READERS)
+    begin, end = _date_range(flt, now, tz)
+    query = _visible(select(Order), principal, flt.only_my_orders).where(
+        Order.created_at >= begin, Order.created_at < end
+    )
+    if flt.valid is not None:
+        query = query.where(Order.is_valid == flt.valid)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    orders = list(
+        await session.scalars(
+            query.order_by(Order.created_at.desc(), Order.id.desc())
+            .offset(page.offset)
+            .limit(page.per_page)
+        )
+    )
+    shapes = await shape_orders(session, catalog, orders, tz, locale, detail=False)
+    return shapes, int(total)
+
+
+async def find_order(session: AsyncSession, principal: Principal, order_ref: str) -> Order:
+    """An order by numeric id or by token, if the caller may see it (else 404, revealing nothing)."""
+    principal.require(ORDER_READERS)
+    query = _visible(select(Order), principal, only_mine=False)
+    if order_ref.isdigit() and len(order_ref) < MIN_TOKEN_LENGTH:
+        query = query.where(Order.id == int(order_ref))
+    else:
+        query = query.where(Order.token == order_ref)
+    order: Order | None = await session.scalar(query)
+    if order is None:
+        raise NotFound(f"order {order_ref} not found")
+    return order
+
+
+def _location(catalog: Catalog, ticket_id: int) -> dict[str, Any] | None:
+    ticket = catalog.ticket(ticket_id)
+    museum = catalog.museums.get(ticket.museum_ids[0]) if ticket and ticket.museum_ids else None
+    if museum is None:
+        return None
+    row = museum.row
+    return {
+        "name": row.location_name,
+        "city": row.city,
+        "country": row.country,
+        "street": row.street,
+        "zip": row.zip,
+        "latitude": row.latitude,
+        "longitude": row.longitude,
+    }
+
+
+def _sub_tickets(
+    catalog: Catalog, sale: TicketSale, tz: ZoneInfo, locale: str
+) -> list[dict[str, Any]]:
+    subs = []
+    for sub_id, start in sorted(sale.sub_ticket_times.items(), key=lambda kv: kv[1]):
+        sub = catalog.ticket(int(sub_id))
+        subs.append(
+            {
+                "ticket_id": int(sub_id),
+                "title": translate(sub.row.title, locale, locale) if sub else None,
+                "start_time": render(datetime.fromisoformat(start), tz),
+            }
+        )
+    return subs
+
+
+def _ticket_attributes(
+    catalog: Catalog, sale: TicketSale, barcodes: list[Barcode], tz: ZoneInfo, locale: str
+) -> dict[str, Any]:
+    ticket = catalog.ticket(sale.ticket_id)
+    return {
+        "id": sale.id,
+        "title": sale.title,
+        "ticket_id": sale.ticket_id,
+        "quantity": sale.quantity,
+        "ticket_type": ticket.row.ticket_type if ticket else "normal",
+        "start_time": render(sale.start_at, tz),
+        "location": _location(catalog, sale.ticket_id),
+        "barcodes": [{"id": b.id, "barcode": b.barcode, "method": b.method} for b in barcodes],
+        "after_sale_information": (
+            translate(ticket.row.after_sale_information, locale, locale) if ticket else None
+        ),
+        "attendees": sale.attendees,
+        "sub_tickets": _sub_tickets(catalog, sale, tz, locale),
+    }
+
+
+async def shape_orders(
+    session: AsyncSession,
+    catalog: Catalog,
+    orders: list[Order],
+    tz: ZoneInfo,
+    locale: str,
+    *,
+    detail: bool,
+) -> list[dict[str, Any]]:
+    """Orders in their wire shape; items, sales and barcodes come in three queries for all orders."""
+    order_ids = [o.id for o in orders]
+    items: dict[int, list[OrderItem]] = defaultdict(list)
+    sales: dict[int, TicketSale] = {}
+    codes: dict[int, list[Barcode]] = defaultdict(list)
+    if order_ids:
+        for item in await session.scalars(
+            select(OrderItem).where(OrderItem.order_id.in_(order_ids)).order_by(OrderItem.position)
+        ):
+            items[item.order_id].append(item)
+        item_ids = [i.id for group in items.values() for i in group]
+        if item_ids:
+            for sale in await session.scalars(
+                select(TicketSale).where(TicketSale.order_item_id.in_(item_ids))
+            ):
+                sales[sale.order_item_id] = sale
+        sale_ids = [s.id for s in sales.values()]
+        if sale_ids:
+            for code in await session.scalars(
+                select(Barcode).where(Barcode.ticket_sale_id.in_(sale_ids)).order_by(Barcode.id)
+            ):
+                codes[code.ticket_sale_id].append(code)
+    return [_order_shape(catalog, o, items[o.id], sales, codes, tz, locale, detail) for o in orders]
+
+
+def _order_shape(
+    catalog: Catalog,
+    order: Order,
+    items: list[OrderItem],
+    sales: dict[int, TicketSale],
+    codes: dict[int, list[Barcode]],
+    tz: ZoneInfo,
+    locale: str,
+    detail: bool,
+) -> dict[str, Any]:
+    shape: dict[str, Any] = {
+        "id": order.id,
+        "token": order.token,
+        "is_valid": order.is_valid,
+        "total_price_cents": order.total_price_cents,
+        "comment": order.comment,
+        "reference": order.reference,
+        "rating": order.rating,
+        "invoice": order.invoice,
+        "created_at": render(order.created_at, tz),
+        "source": order.source,
+        "items": [
+            {
+                "id": item.id,
+                "type": item.type,
+                "price_cents": item.price_cents,
+                "vat_pct": f"{item.vat_pct:.1f}",
+                "tax_included": item.tax_included,
+                "attributes": _ticket_attributes(
+                    catalog, sales[item.id], codes[sales[item.id].id], tz, locale
+                ),
+            }
+            for item in items
+            if item.id in sales
+        ],
+    }
+    if detail:
+        shape["payment_status"] = order.payment_status
+        shape["billing_address_id"] = None
+    return shape

@@ -1,0 +1,137 @@
+"""Reservations: short-term holds on places, five minutes at a time, never past sixty minutes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kasse.availability.booking import draws_for, find_bookable_ticket, quantity_error, resolve_slot
+from kasse.availability.capacity import drop_holds, lock_slots
+from kasse.catalog.snapshot import Catalog, TicketData
+from kasse.core.auth import SELLING_ACCESS, Principal
+from kasse.core.errors import NotFound, Unprocessable
+from kasse.core.ids import new_token
+from kasse.core.times import to_utc
+from kasse.models import Reservation, ReservationHold
+from kasse.settings import Settings
+
+
+@dataclass(frozen=True)
+class ReservationContext:
+    session: AsyncSession
+    catalog: Catalog
+    principal: Principal
+    settings: Settings
+    now: datetime
+    tz: ZoneInfo
+
+
+def _lifetime(ctx: ReservationContext, created_at: datetime) -> datetime:
+    """Five more minutes from now, but never beyond the hour after creation."""
+    return min(
+        ctx.now + timedelta(minutes=ctx.settings.reservation_minutes),
+        created_at + timedelta(minutes=ctx.settings.reservation_max_minutes),
+    )
+
+
+def _reservable_ticket(ctx: ReservationContext, ticket_id: int) -> TicketData:
+    ticket, problem = find_bookable_ticket(ctx.catalog, ctx.principal, ticket_id)
+    if ticket is None:
+        raise Unprocessable(problem or f"ticket {ticket_id} cannot be reserved")
+    if ticket.is_combined:
+        raise Unprocessable(
+            f"ticket {ticket_id} is a combined ticket: combined tickets cannot be reserved"
+        )
+    if ticket.row.free_timing:
+        raise Unprocessable(
+            f"ticket {ticket_id} is a flex ticket without a date: nothing to reserve"
+        )
+    return ticket
+
+
+async def _hold(
+    ctx: ReservationContext, reservation: Reservation, ticket: TicketData, quantity: int
+) -> None:
+    """Lock the slots, check the room (not counting this reservation's own holds) and hold it."""
+    wanted = draws_for(ticket, reservation.start_at, quantity)
+    ignore = [reservation.id] if reservation.id is not None else []
+    await lock_slots(
+        ctx.session, ctx.catalog, wanted, ctx.now, ctx.settings, ignore_reservations=ignore
+    )
+    await drop_holds(ctx.session, ignore)
+    ctx.session.add_all(
+        ReservationHold(
+            reservation_id=reservation.id,
+            quota_id=quota_id,
+            start_at=start_at,
+            quantity=places,
+            valid_until=reservation.valid_until,
+        )
+        for (quota_id, start_at), places in wanted.items()
+    )
+
+
+async def create_reservation(
+    ctx: ReservationContext, ticket_id: int, quantity: int, start_at: datetime
+) -> Reservation:
+    ctx.principal.require(SELLING_ACCESS)
+    ticket = _reservable_ticket(ctx, ticket_id)
+    problem = quantity_error(ticket, quantity)
+    if problem:
+        raise Unprocessable(problem)
+    start, problem = resolve_slot(ctx.catalog, ticket, to_utc(start_at, ctx.tz), ctx.now, ctx.tz)
+    if start is None:
+        raise Unprocessable(problem or "not a bookable time")
+    reservation = Reservation(
+        token=new_token(),
+        api_token_id=ctx.principal.token_id,
+        ticket_id=ticket.id,
+        quantity=quantity,
+        start_at=start,
+        created_at=ctx.now,
+        valid_until=_lifetime(ctx, ctx.now),
+    )
+    ctx.session.add(reservation)
+    await ctx.session.flush()
+    await _hold(ctx, reservation, ticket, quantity)
+    await ctx.session.flush()
+    return reservation
+
+
+async def _own_reservation(ctx: ReservationContext, token: str) -> Reservation:
+    ctx.principal.require(SELLING_ACCESS)
+    reservation = await ctx.session.scalar(
+        select(Reservation).where(
+            Reservation.token == token, Reservation.api_token_id == ctx.principal.token_id
+        )
+    )
+    if reservation is None:
+        raise NotFound(f"reservation {token} not found")
+    return reservation
+
+
+async def update_reservation(ctx: ReservationContext, token: str, quantity: int) -> Reservation:
+    """Change the quantity and refresh the lifetime (same quantity: refresh only)."""
+    reservation = await _own_reservation(ctx, token)
+    if reservation.valid_until <= ctx.now:
+        raise Unprocessable(f"reservation {token} has expired")
+    ticket = _reservable_ticket(ctx, reservation.ticket_id)
+    problem = quantity_error(ticket, quantity)
+    if problem:
+        raise Unprocessable(problem)
+    reservation.quantity = quantity
+    reservation.valid_until = _lifetime(ctx, reservation.created_at)
+    await _hold(ctx, reservation, ticket, quantity)
+    await ctx.session.flush()
+    return reservation
+
+
+async def delete_reservation(ctx: ReservationContext, token: str) -> None:
+    reservation = await _own_reservation(ctx, token)
+    await drop_holds(ctx.session, [reservation.id])
+    await ctx.session.delete(reservation)
+    await ctx.session.flush()
