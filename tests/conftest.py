@@ -20,7 +20,6 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from kasse.app import create_app
@@ -30,21 +29,14 @@ from kasse.core.auth import create_api_token
 from kasse.core.clock import FrozenClock
 from kasse.core.db import Instance
 from kasse.migrations import upgrade
-from kasse.models import Base
-from kasse.settings import Settings, normalize_database_url
-
-TEST_DATABASE_URL = normalize_database_url(
-    os.environ.get("KASSE_TEST_DATABASE_URL", "sqlite+aiosqlite:///")
-)
-IS_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+from kasse.settings import Settings
+from tests.helpers import IS_POSTGRES, TEST_DATABASE_URL, truncate_all
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.obj):
             item.add_marker(pytest.mark.anyio)
-        if "postgres_only" in item.keywords and not IS_POSTGRES:
-            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (KASSE_TEST_DATABASE_URL)"))
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +48,7 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-async def _recreate_postgres_database(url: str) -> None:
+async def _admin_execute(url: str, *statements: str) -> None:
     parsed = make_url(url)
     admin = await asyncpg.connect(
         host=parsed.host or "127.0.0.1",
@@ -66,26 +58,33 @@ async def _recreate_postgres_database(url: str) -> None:
         database="postgres",
     )
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{parsed.database}"')
+        for statement in statements:
+            await admin.execute(statement)
     finally:
         await admin.close()
 
 
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A database at the migrations' head: a template file (SQLite) or a per-worker database."""
-    if IS_POSTGRES:
-        base = make_url(TEST_DATABASE_URL)
-        url = base.set(database=f"{base.database}_kasse_{_worker()}").render_as_string(
-            hide_password=False
-        )
-        asyncio.run(_recreate_postgres_database(url))
-    else:
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database at the migrations' head: a template file (SQLite) or a database of our own.
+
+    The PostgreSQL database is named after this process and xdist worker, so that several test
+    runs on one server never share (and truncate) each other's data.
+    """
+    if not IS_POSTGRES:
         path = tmp_path_factory.mktemp("template") / "template.db"
         url = f"sqlite+aiosqlite:///{path}"
+        upgrade(url)
+        yield url
+        return
+    base = make_url(TEST_DATABASE_URL)
+    name = f"{base.database}_kasse_{os.getpid()}_{_worker()}"
+    url = base.set(database=name).render_as_string(hide_password=False)
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    asyncio.run(_admin_execute(url, drop, f'CREATE DATABASE "{name}"'))
     upgrade(url)
-    return url
+    yield url
+    asyncio.run(_admin_execute(url, drop))
 
 
 @pytest.fixture
@@ -96,15 +95,6 @@ def database_url(migrated_database: str, tmp_path: Path) -> str:
     copy = tmp_path / "kasse.db"
     shutil.copyfile(template, copy)
     return f"sqlite+aiosqlite:///{copy}"
-
-
-async def _truncate(instance: Instance) -> None:
-    tables = ", ".join(
-        f'"{t.name}"' for t in Base.metadata.sorted_tables if t.name != "catalog_state"
-    )
-    async with instance.write_engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        await conn.execute(text("UPDATE catalog_state SET version = version + 1"))
 
 
 def next_weekday(start: date, weekday: int) -> date:
@@ -170,7 +160,7 @@ async def kasse(settings: Settings, clock: FrozenClock) -> AsyncIterator[Kasse]:
     async with app.router.lifespan_context(app):
         instance: Instance = app.state.instances[""]
         if IS_POSTGRES:
-            await _truncate(instance)
+            await truncate_all(instance)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             harness = Kasse(client=client, clock=clock, instance=instance, tokens={})

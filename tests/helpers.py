@@ -1,0 +1,31 @@
+"""Shared by the fixtures and by tests that manage their own server: which engine, how to reset."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from kasse.core.db import Instance
+from kasse.models import Base
+from kasse.settings import normalize_database_url
+
+TEST_DATABASE_URL = normalize_database_url(
+    os.environ.get("KASSE_TEST_DATABASE_URL", "sqlite+aiosqlite:///")
+)
+IS_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+postgres_only = pytest.mark.skipif(
+    not IS_POSTGRES, reason="needs PostgreSQL (set KASSE_TEST_DATABASE_URL)"
+)
+
+
+async def truncate_all(instance: Instance) -> None:
+    """Empty every table of a PostgreSQL test database and invalidate cached catalogs."""
+    tables = ", ".join(
+        f'"{t.name}"' for t in Base.metadata.sorted_tables if t.name != "catalog_state"
+    )
+    async with instance.write_engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await conn.execute(text("UPDATE catalog_state SET version = version + 1"))
