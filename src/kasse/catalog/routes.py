@@ -1,5 +1,445 @@
-"""HTTP routes of catalog."""
+"""HTTP routes of the catalog: tickets, museums, exhibitions, lookups and facts about the instance."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, cast
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Query
+
+from kasse import __version__
+from kasse.catalog import service
+from kasse.catalog.dependencies import CurrentCatalog, CurrentLocale, Locale
+from kasse.catalog.lookups import COUNTRIES, DISPATCH_MODES, SALUTATIONS, LookupEntry
+from kasse.catalog.schemas import (
+    CountryEntry,
+    CountryList,
+    DispatchModeList,
+    ExhibitionDetail,
+    ExhibitionEnvelope,
+    ExhibitionList,
+    ExhibitionSummary,
+    LocaleList,
+    Location,
+    Meta,
+    MuseumDetail,
+    MuseumEnvelope,
+    MuseumList,
+    MuseumSummary,
+    NamedEntry,
+    OpeningHours,
+    OpeningHoursEnvelope,
+    Requirement,
+    SalutationList,
+    StateList,
+    TicketContent,
+    TicketContentList,
+    TicketDetail,
+    TicketEnvelope,
+    TicketList,
+    TicketSummary,
+    TicketType,
+    TimeFrame,
+    Version,
+    VersionEnvelope,
+    WhoAmI,
+)
+from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
+from kasse.core.clock import Clock
+from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal
+from kasse.core.i18n import translate
+from kasse.core.pagination import PageParams
+from kasse.core.times import local_minute, render, today
+from kasse.models import Exhibition
 
 router = APIRouter()
+
+IdList = list[int] | None
+ValidAt = Annotated[
+    date | None,
+    Query(description="reference date YYYY-MM-DD (default: today in the instance's time zone)"),
+]
+
+
+def _t(texts: dict[str, Any] | None, locale: Locale) -> str | None:
+    return translate(texts, locale.code, locale.fallback)
+
+
+def _title(texts: dict[str, Any], locale: Locale) -> str:
+    return _t(texts, locale) or ""
+
+
+def _at(moment: datetime, tz: ZoneInfo) -> str:
+    rendered = render(moment, tz)
+    assert rendered is not None  # render only answers None for None
+    return rendered
+
+
+def _midnight(day: date | None, tz: ZoneInfo) -> str | None:
+    return None if day is None else _at(local_minute(day, 0, tz), tz)
+
+
+def _reference_day(valid_at: date | None, clock: Clock, tz: ZoneInfo) -> date:
+    return valid_at if valid_at is not None else today(clock.now(), tz)
+
+
+def _ids(values: IdList) -> frozenset[int] | None:
+    return None if values is None else frozenset(values)
+
+
+# --- tickets ---------------------------------------------------------------------------------
+
+
+def _ticket_summary(view: service.TicketView, locale: Locale) -> TicketSummary:
+    ticket, row = view.data, view.data.row
+    return TicketSummary(
+        id=row.id,
+        title=_title(row.title, locale),
+        ticket_type=cast(TicketType, row.ticket_type),
+        bookable=view.bookable,
+        museum_ids=list(ticket.museum_ids),
+        exhibition_ids=list(ticket.exhibition_ids),
+        price_cents=row.price_cents,
+        discount=row.discount,
+        vat_pct=float(row.vat_pct),
+        tax_included=row.tax_included,
+        entry_duration=row.entry_duration if row.ticket_type == "time_slot" else None,
+        min_persons=row.min_persons,
+        max_persons=row.max_persons,
+        quota_ids=list(ticket.quota_ids),
+        first_entry=row.first_entry,
+        last_entry=row.last_entry,
+        personalizeable=row.personalizeable,
+        attendees=cast(Requirement, row.attendees),
+        identification=cast(Requirement, row.identification),
+        free_timing=row.free_timing,
+    )
+
+
+def _location(museum: MuseumData) -> Location:
+    row = museum.row
+    return Location(
+        name=row.location_name,
+        street=row.street,
+        zip=row.zip,
+        city=row.city,
+        country=row.country,
+        latitude=row.latitude,
+        longitude=row.longitude,
+    )
+
+
+def _ticket_detail(catalog: Catalog, view: service.TicketView, locale: Locale) -> TicketDetail:
+    ticket, row = view.data, view.data.row
+    museum = service.first_museum(catalog, ticket)
+    # Left unset (and so absent on the wire) unless the ticket is a combined one.
+    combined: dict[str, Any] = (
+        {"sub_ticket_ids": list(ticket.sub_ticket_ids)} if ticket.is_combined else {}
+    )
+    return TicketDetail(
+        **_ticket_summary(view, locale).model_dump(),
+        sub_title=_t(row.sub_title, locale),
+        description=_t(row.description, locale),
+        after_sale_information=_t(row.after_sale_information, locale),
+        content=dict(row.content),
+        location=_location(museum) if museum is not None else None,
+        is_sub_ticket=ticket.is_sub_ticket,
+        **combined,
+    )
+
+
+def _ticket_content(ticket: TicketData, locale: Locale) -> TicketContent:
+    row = ticket.row
+    # The ticket's own translated texts win over free content keys of the same name.
+    content = {
+        **row.content,
+        "shop_title": _title(row.title, locale),
+        "sub_title": _t(row.sub_title, locale),
+        "description": _t(row.description, locale),
+        "after_sale_information": _t(row.after_sale_information, locale),
+    }
+    return TicketContent(id=row.id, content=content)
+
+
+@router.get("/tickets", tags=["tickets"], summary="List tickets")
+async def list_tickets(
+    catalog: CurrentCatalog,
+    principal: CurrentPrincipal,
+    instance: CurrentInstance,
+    clock: CurrentClock,
+    locale: CurrentLocale,
+    page: PageParams,
+    q: Annotated[str | None, Query(max_length=200, description="part of the title")] = None,
+    by_ticket_ids: Annotated[IdList, Query(alias="by_ticket_ids[]")] = None,
+    by_museum_ids: Annotated[IdList, Query(alias="by_museum_ids[]")] = None,
+    by_exhibition_ids: Annotated[IdList, Query(alias="by_exhibition_ids[]")] = None,
+    by_bookable: bool | None = None,
+    by_ticket_type: TicketType | None = None,
+    by_ticket_types: Annotated[list[TicketType] | None, Query(alias="by_ticket_types[]")] = None,
+    by_free_timing: bool | None = None,
+    valid_at: ValidAt = None,
+) -> TicketList:
+    types = set(by_ticket_types or []) | ({by_ticket_type} if by_ticket_type else set())
+    filters = service.TicketFilter(
+        valid_at=_reference_day(valid_at, clock, instance.tz),
+        q=q or None,
+        ticket_ids=_ids(by_ticket_ids),
+        museum_ids=_ids(by_museum_ids),
+        exhibition_ids=_ids(by_exhibition_ids),
+        bookable=by_bookable,
+        ticket_types=frozenset(types) if types else None,
+        free_timing=by_free_timing,
+    )
+    result = service.list_tickets(catalog, principal, filters, page)
+    return TicketList(
+        tickets=[_ticket_summary(view, locale) for view in result.items],
+        meta=Meta.of(page, result.total_count),
+    )
+
+
+# Declared before /tickets/{ticket_id} so that "content" is not read as an id.
+@router.get("/tickets/content", tags=["tickets"], summary="Texts of several tickets")
+async def ticket_contents(
+    catalog: CurrentCatalog,
+    principal: CurrentPrincipal,
+    locale: CurrentLocale,
+    page: PageParams,
+    ticket_ids: Annotated[IdList, Query(alias="ticket_ids[]")] = None,
+) -> TicketContentList:
+    result = service.ticket_contents(catalog, principal, ticket_ids, page)
+    return TicketContentList(
+        data=[_ticket_content(ticket, locale) for ticket in result.items],
+        meta=Meta.of(page, result.total_count),
+    )
+
+
+@router.get(
+    "/tickets/{ticket_id}",
+    tags=["tickets"],
+    summary="One ticket in detail",
+    response_model_exclude_unset=True,
+    responses={404: {"description": "no such ticket"}},
+)
+async def get_ticket(
+    catalog: CurrentCatalog,
+    principal: CurrentPrincipal,
+    instance: CurrentInstance,
+    clock: CurrentClock,
+    locale: CurrentLocale,
+    ticket_id: Annotated[int, Path()],
+    valid_at: ValidAt = None,
+) -> TicketEnvelope:
+    day = _reference_day(valid_at, clock, instance.tz)
+    view = service.get_ticket(catalog, principal, ticket_id, day)
+    return TicketEnvelope(ticket=_ticket_detail(catalog, view, locale))
+
+
+# --- museums ---------------------------------------------------------------------------------
+
+
+def _museum_summary(museum: MuseumData, locale: Locale) -> MuseumSummary:
+    row = museum.row
+    return MuseumSummary(
+        id=row.id,
+        title=_title(row.title, locale),
+        sub_title=_t(row.sub_title, locale),
+        picture=row.picture,
+    )
+
+
+def _museum_detail(museum: MuseumData, locale: Locale) -> MuseumDetail:
+    row = museum.row
+    return MuseumDetail(
+        **_museum_summary(museum, locale).model_dump(),
+        description=_t(row.description, locale),
+        content=dict(row.content),
+        location=_location(museum),
+    )
+
+
+@router.get("/museums", tags=["museums"], summary="List museums")
+async def list_museums(
+    catalog: CurrentCatalog, principal: CurrentPrincipal, locale: CurrentLocale, page: PageParams
+) -> MuseumList:
+    result = service.list_museums(catalog, principal, page)
+    return MuseumList(
+        museums=[_museum_summary(m, locale) for m in result.items],
+        meta=Meta.of(page, result.total_count),
+    )
+
+
+@router.get(
+    "/museums/{museum_id}",
+    tags=["museums"],
+    summary="One museum in detail",
+    responses={404: {"description": "no such museum"}},
+)
+async def get_museum(
+    catalog: CurrentCatalog,
+    principal: CurrentPrincipal,
+    locale: CurrentLocale,
+    museum_id: Annotated[int, Path()],
+) -> MuseumEnvelope:
+    return MuseumEnvelope(
+        museum=_museum_detail(service.get_museum(catalog, principal, museum_id), locale)
+    )
+
+
+@router.get(
+    "/museums/{museum_id}/opening_hours",
+    tags=["museums"],
+    summary="Opening hours of one day",
+    responses={404: {"description": "no such museum"}},
+)
+async def museum_opening_hours(
+    catalog: CurrentCatalog,
+    principal: CurrentPrincipal,
+    instance: CurrentInstance,
+    clock: CurrentClock,
+    museum_id: Annotated[int, Path()],
+    date_: Annotated[
+        date | None, Query(alias="date", description="YYYY-MM-DD (default: today)")
+    ] = None,
+) -> OpeningHoursEnvelope:
+    tz = instance.tz
+    day = _reference_day(date_, clock, tz)
+    hours = service.opening_hours(catalog, principal, museum_id, day)
+    if hours is None:
+        return OpeningHoursEnvelope(opening_hours=OpeningHours(begin=None, end=None))
+    begin, end = hours
+    return OpeningHoursEnvelope(
+        opening_hours=OpeningHours(
+            begin=_at(local_minute(day, begin, tz), tz), end=_at(local_minute(day, end, tz), tz)
+        )
+    )
+
+
+# --- exhibitions -----------------------------------------------------------------------------
+
+
+def _time_frames(exhibition: Exhibition, tz: ZoneInfo) -> list[TimeFrame]:
+    if exhibition.start_date is None and exhibition.end_date is None:
+        return []
+    return [
+        TimeFrame(
+            start_at=_midnight(exhibition.start_date, tz),
+            end_at=_midnight(exhibition.end_date, tz),
+        )
+    ]
+
+
+def _exhibition_summary(exhibition: Exhibition, locale: Locale, tz: ZoneInfo) -> ExhibitionSummary:
+    return ExhibitionSummary(
+        id=exhibition.id,
+        museum_id=exhibition.museum_id,
+        title=_title(exhibition.title, locale),
+        sub_title=_t(exhibition.sub_title, locale),
+        featured=exhibition.featured,
+        picture=exhibition.picture,
+        time_frames=_time_frames(exhibition, tz),
+    )
+
+
+@router.get("/exhibitions", tags=["exhibitions"], summary="List exhibitions")
+async def list_exhibitions(
+    catalog: CurrentCatalog,
+    principal: CurrentPrincipal,
+    instance: CurrentInstance,
+    locale: CurrentLocale,
+    page: PageParams,
+    by_museum_ids: Annotated[IdList, Query(alias="by_museum_ids[]")] = None,
+    by_featured: bool | None = None,
+) -> ExhibitionList:
+    result = service.list_exhibitions(
+        catalog, principal, page, museum_ids=_ids(by_museum_ids), featured=by_featured
+    )
+    return ExhibitionList(
+        exhibitions=[_exhibition_summary(e, locale, instance.tz) for e in result.items],
+        meta=Meta.of(page, result.total_count),
+    )
+
+
+@router.get(
+    "/exhibitions/{exhibition_id}",
+    tags=["exhibitions"],
+    summary="One exhibition in detail",
+    responses={404: {"description": "no such exhibition"}},
+)
+async def get_exhibition(
+    catalog: CurrentCatalog,
+    principal: CurrentPrincipal,
+    instance: CurrentInstance,
+    locale: CurrentLocale,
+    exhibition_id: Annotated[int, Path()],
+) -> ExhibitionEnvelope:
+    exhibition = service.get_exhibition(catalog, principal, exhibition_id)
+    return ExhibitionEnvelope(
+        exhibition=ExhibitionDetail(
+            **_exhibition_summary(exhibition, locale, instance.tz).model_dump(),
+            description=_t(exhibition.description, locale),
+        )
+    )
+
+
+# --- lookups ---------------------------------------------------------------------------------
+
+
+def _named(entries: list[LookupEntry], locale: Locale) -> list[NamedEntry]:
+    return [NamedEntry(id=e.id, name=_title(e.names, locale)) for e in entries]
+
+
+@router.get("/countries", tags=["lookups"], summary="Countries for addresses")
+async def list_countries(locale: CurrentLocale, page: PageParams) -> CountryList:
+    result = service.paginate(COUNTRIES, page)
+    return CountryList(
+        countries=[
+            CountryEntry(id=c.id, name=_title(c.names, locale), code=c.code) for c in result.items
+        ],
+        meta=Meta.of(page, result.total_count),
+    )
+
+
+@router.get("/states", tags=["lookups"], summary="States of countries (none configured)")
+async def list_states(page: PageParams) -> StateList:
+    return StateList(states=[], meta=Meta.of(page, 0))
+
+
+@router.get("/customers/salutations", tags=["lookups"], summary="Salutations for customers")
+async def list_salutations(locale: CurrentLocale, page: PageParams) -> SalutationList:
+    result = service.paginate(SALUTATIONS, page)
+    return SalutationList(
+        salutations=_named(result.items, locale), meta=Meta.of(page, result.total_count)
+    )
+
+
+@router.get("/dispatch_modes", tags=["lookups"], summary="How tickets reach the customer")
+async def list_dispatch_modes(locale: CurrentLocale, page: PageParams) -> DispatchModeList:
+    result = service.paginate(DISPATCH_MODES, page)
+    return DispatchModeList(
+        dispatch_modes=_named(result.items, locale), meta=Meta.of(page, result.total_count)
+    )
+
+
+@router.get("/locales", tags=["lookups"], summary="Languages content is served in")
+async def list_locales(instance: CurrentInstance) -> LocaleList:
+    return LocaleList(locales=list(instance.settings.locales))
+
+
+@router.get("/version", tags=["lookups"], summary="Server version, clock, zone and currency")
+async def version(instance: CurrentInstance, clock: CurrentClock) -> VersionEnvelope:
+    settings = instance.settings
+    return VersionEnvelope(
+        version=Version(
+            system=f"kasse {__version__}",
+            api="v4",
+            time=_at(clock.now(), instance.tz),
+            zone=settings.time_zone,
+            currency=settings.currency,
+        )
+    )
+
+
+@router.get("/whoami", tags=["lookups"], summary="The caller's access level and museums")
+async def whoami(catalog: CurrentCatalog, principal: CurrentPrincipal) -> WhoAmI:
+    return WhoAmI(access=principal.access, museums=service.visible_museum_ids(catalog, principal))

@@ -1,0 +1,214 @@
+"""Wire shapes of the catalog endpoints, exactly as go~mus clients parse them."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from kasse.core.auth import Access
+from kasse.core.pagination import Page
+
+TicketType = Literal["normal", "time_slot", "annual"]
+Requirement = Literal["none", "optional", "required"]
+
+
+class Meta(BaseModel):
+    total_count: int
+    page: int
+    per_page: int
+
+    @classmethod
+    def of(cls, page: Page, total_count: int) -> Meta:
+        return cls(total_count=total_count, page=page.page, per_page=page.per_page)
+
+
+class Location(BaseModel):
+    name: str | None
+    street: str | None
+    zip: str | None
+    city: str | None
+    country: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+# --- tickets ---------------------------------------------------------------------------------
+
+
+class TicketSummary(BaseModel):
+    id: int
+    title: str
+    ticket_type: TicketType
+    bookable: bool = Field(description="bookable for the caller's access level on valid_at")
+    museum_ids: list[int]
+    exhibition_ids: list[int]
+    price_cents: int
+    discount: int = Field(description="discount in percent, for display")
+    vat_pct: float
+    tax_included: bool
+    entry_duration: int | None = Field(description="slot length in minutes (time_slot only)")
+    min_persons: int
+    max_persons: int
+    quota_ids: list[int]
+    first_entry: int | None = Field(description="first slot start, minutes after midnight")
+    last_entry: int | None = Field(description="last slot start, minutes after midnight")
+    personalizeable: bool
+    attendees: Requirement
+    identification: Requirement
+    free_timing: bool = Field(description="flex ticket: sold without a date")
+
+
+class TicketDetail(TicketSummary):
+    sub_title: str | None
+    description: str | None
+    after_sale_information: str | None
+    content: dict[str, Any]
+    location: Location | None = Field(description="where the ticket's first museum is")
+    sub_ticket_ids: list[int] | None = Field(
+        default=None, description="only on combined tickets: the parts sold with them"
+    )
+    is_sub_ticket: bool
+
+
+class TicketList(BaseModel):
+    tickets: list[TicketSummary]
+    meta: Meta
+
+
+class TicketEnvelope(BaseModel):
+    ticket: TicketDetail
+
+
+class TicketContent(BaseModel):
+    id: int
+    content: dict[str, Any] = Field(
+        description="shop_title, sub_title, description, after_sale_information and free content"
+    )
+
+
+class TicketContentList(BaseModel):
+    data: list[TicketContent]
+    meta: Meta
+
+
+# --- museums ---------------------------------------------------------------------------------
+
+
+class MuseumSummary(BaseModel):
+    id: int
+    title: str
+    sub_title: str | None
+    picture: dict[str, Any] | None
+
+
+class MuseumDetail(MuseumSummary):
+    description: str | None
+    content: dict[str, Any]
+    location: Location
+
+
+class MuseumList(BaseModel):
+    museums: list[MuseumSummary]
+    meta: Meta
+
+
+class MuseumEnvelope(BaseModel):
+    museum: MuseumDetail
+
+
+class OpeningHours(BaseModel):
+    begin: str | None = Field(description="opening time, null on a closed day")
+    end: str | None = Field(description="closing time, null on a closed day")
+
+
+class OpeningHoursEnvelope(BaseModel):
+    opening_hours: OpeningHours
+
+
+# --- exhibitions -----------------------------------------------------------------------------
+
+
+class TimeFrame(BaseModel):
+    start_at: str | None = Field(description="local midnight of the first day")
+    end_at: str | None = Field(description="local midnight of the last day (inclusive)")
+
+
+class ExhibitionSummary(BaseModel):
+    id: int
+    museum_id: int
+    title: str
+    sub_title: str | None
+    featured: bool
+    picture: dict[str, Any] | None
+    time_frames: list[TimeFrame]
+
+
+class ExhibitionDetail(ExhibitionSummary):
+    description: str | None
+
+
+class ExhibitionList(BaseModel):
+    exhibitions: list[ExhibitionSummary]
+    meta: Meta
+
+
+class ExhibitionEnvelope(BaseModel):
+    exhibition: ExhibitionDetail
+
+
+# --- lookups and instance facts --------------------------------------------------------------
+
+
+class NamedEntry(BaseModel):
+    id: int
+    name: str
+
+
+class CountryEntry(NamedEntry):
+    code: str = Field(description="ISO 3166-1 alpha-2")
+
+
+class CountryList(BaseModel):
+    countries: list[CountryEntry]
+    meta: Meta
+
+
+class StateEntry(NamedEntry):
+    country_id: int
+
+
+class StateList(BaseModel):
+    states: list[StateEntry]
+    meta: Meta
+
+
+class SalutationList(BaseModel):
+    salutations: list[NamedEntry]
+    meta: Meta
+
+
+class DispatchModeList(BaseModel):
+    dispatch_modes: list[NamedEntry]
+    meta: Meta
+
+
+class LocaleList(BaseModel):
+    locales: list[str]
+
+
+class Version(BaseModel):
+    system: str
+    api: str
+    time: str = Field(description="the server's clock in the instance's time zone")
+    zone: str
+    currency: str
+
+
+class VersionEnvelope(BaseModel):
+    version: Version
+
+
+class WhoAmI(BaseModel):
+    access: Access
+    museums: list[int] = Field(description="the museums the caller may see")

@@ -1,0 +1,201 @@
+"""Catalog rules: what a caller may see, what is bookable for whom, filtering and paging.
+
+Everything here reads the in-memory snapshot; nothing touches the database or HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, TypeVar
+
+from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
+from kasse.core.auth import Principal
+from kasse.core.errors import NotFound
+from kasse.core.pagination import Page
+from kasse.models import Exhibition
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PageOf(Generic[T]):
+    items: list[T]
+    total_count: int
+
+
+def paginate(items: Sequence[T], page: Page) -> PageOf[T]:
+    return PageOf(
+        items=list(items[page.offset : page.offset + page.per_page]), total_count=len(items)
+    )
+
+
+# --- tickets ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    valid_at: date
+    q: str | None = None
+    ticket_ids: frozenset[int] | None = None
+    museum_ids: frozenset[int] | None = None
+    exhibition_ids: frozenset[int] | None = None
+    bookable: bool | None = None
+    ticket_types: frozenset[str] | None = None
+    free_timing: bool | None = None
+
+
+@dataclass(frozen=True)
+class TicketView:
+    data: TicketData
+    bookable: bool
+
+
+def is_bookable(ticket: TicketData, principal: Principal, day: date) -> bool:
+    """Whether ``principal`` may sell or buy ``ticket`` for ``day``."""
+    if ticket.is_sub_ticket or not ticket.valid_on(day):
+        return False
+    row = ticket.row
+    if principal.access == "reseller":
+        return row.bookable_reseller
+    if principal.access in ("cashpoint", "user"):
+        # Staff sell everything that is on sale through any channel.
+        return row.bookable_public or row.bookable_reseller
+    return row.bookable_public
+
+
+def _title_matches(ticket: TicketData, needle: str) -> bool:
+    return any(needle in str(text).casefold() for text in ticket.row.title.values())
+
+
+def _matches(ticket: TicketData, f: TicketFilter) -> bool:
+    row = ticket.row
+    return (
+        (f.ticket_ids is None or ticket.id in f.ticket_ids)
+        and (f.museum_ids is None or not f.museum_ids.isdisjoint(ticket.museum_ids))
+        and (f.exhibition_ids is None or not f.exhibition_ids.isdisjoint(ticket.exhibition_ids))
+        and (f.ticket_types is None or row.ticket_type in f.ticket_types)
+        and (f.free_timing is None or row.free_timing == f.free_timing)
+        and (f.q is None or _title_matches(ticket, f.q.casefold()))
+    )
+
+
+def list_tickets(
+    catalog: Catalog, principal: Principal, filters: TicketFilter, page: Page
+) -> PageOf[TicketView]:
+    """The ticket index: sellable tickets valid on ``filters.valid_at``, ordered by id."""
+    views: list[TicketView] = []
+    # The snapshot holds the tickets in id order.
+    for ticket in catalog.tickets.values():
+        # Sub tickets are only ever sold as part of their combined ticket.
+        if ticket.is_sub_ticket or not ticket.valid_on(filters.valid_at):
+            continue
+        if not principal.may_see_museums(ticket.museum_ids) or not _matches(ticket, filters):
+            continue
+        bookable = is_bookable(ticket, principal, filters.valid_at)
+        if filters.bookable is None or bookable == filters.bookable:
+            views.append(TicketView(data=ticket, bookable=bookable))
+    return paginate(views, page)
+
+
+def _visible_ticket(catalog: Catalog, principal: Principal, ticket_id: int) -> TicketData | None:
+    ticket = catalog.ticket(ticket_id)
+    if ticket is None or not principal.may_see_museums(ticket.museum_ids):
+        return None
+    return ticket
+
+
+def get_ticket(catalog: Catalog, principal: Principal, ticket_id: int, day: date) -> TicketView:
+    ticket = _visible_ticket(catalog, principal, ticket_id)
+    if ticket is None:
+        raise NotFound(f"ticket {ticket_id} not found")
+    return TicketView(data=ticket, bookable=is_bookable(ticket, principal, day))
+
+
+def ticket_contents(
+    catalog: Catalog, principal: Principal, ticket_ids: Iterable[int] | None, page: Page
+) -> PageOf[TicketData]:
+    """Content of the asked tickets (sub tickets too); unknown ids are skipped, not an error.
+
+    Without ids: every ticket of the index regardless of its validity, so that a shop can fill its
+    cache ahead of a season.
+    """
+    if ticket_ids is None:
+        candidates: Iterable[TicketData] = (
+            t for t in catalog.tickets.values() if not t.is_sub_ticket
+        )
+    else:
+        candidates = (
+            t for t in (catalog.ticket(i) for i in sorted(set(ticket_ids))) if t is not None
+        )
+    visible = [t for t in candidates if principal.may_see_museums(t.museum_ids)]
+    return paginate(visible, page)
+
+
+def first_museum(catalog: Catalog, ticket: TicketData) -> MuseumData | None:
+    for museum_id in ticket.museum_ids:
+        museum = catalog.museums.get(museum_id)
+        if museum is not None:
+            return museum
+    return None
+
+
+# --- museums ---------------------------------------------------------------------------------
+
+
+def _may_see_museum(principal: Principal, museum_id: int) -> bool:
+    return principal.museum_ids is None or museum_id in principal.museum_ids
+
+
+def list_museums(catalog: Catalog, principal: Principal, page: Page) -> PageOf[MuseumData]:
+    return paginate(
+        [m for m in catalog.museums.values() if _may_see_museum(principal, m.row.id)], page
+    )
+
+
+def get_museum(catalog: Catalog, principal: Principal, museum_id: int) -> MuseumData:
+    museum = catalog.museums.get(museum_id)
+    if museum is None or not _may_see_museum(principal, museum_id):
+        raise NotFound(f"museum {museum_id} not found")
+    return museum
+
+
+def opening_hours(
+    catalog: Catalog, principal: Principal, museum_id: int, day: date
+) -> tuple[int, int] | None:
+    return get_museum(catalog, principal, museum_id).opening(day)
+
+
+def visible_museum_ids(catalog: Catalog, principal: Principal) -> list[int]:
+    if principal.museum_ids is not None:
+        return sorted(principal.museum_ids)
+    return sorted(catalog.museums)
+
+
+# --- exhibitions -----------------------------------------------------------------------------
+
+
+def list_exhibitions(
+    catalog: Catalog,
+    principal: Principal,
+    page: Page,
+    *,
+    museum_ids: frozenset[int] | None = None,
+    featured: bool | None = None,
+) -> PageOf[Exhibition]:
+    exhibitions = [
+        e
+        for e in catalog.exhibitions.values()
+        if _may_see_museum(principal, e.museum_id)
+        and (museum_ids is None or e.museum_id in museum_ids)
+        and (featured is None or e.featured == featured)
+    ]
+    return paginate(exhibitions, page)
+
+
+def get_exhibition(catalog: Catalog, principal: Principal, exhibition_id: int) -> Exhibition:
+    exhibition = catalog.exhibitions.get(exhibition_id)
+    if exhibition is None or not _may_see_museum(principal, exhibition.museum_id):
+        raise NotFound(f"exhibition {exhibition_id} not found")
+    return exhibition
