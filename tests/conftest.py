@@ -21,6 +21,7 @@ import asyncpg
 import httpx
 import pytest
 from hypothesis import settings
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import make_url
 
 from kasse.app import create_app
@@ -30,8 +31,21 @@ from kasse.core.auth import create_api_token
 from kasse.core.clock import FrozenClock
 from kasse.core.db import Instance
 from kasse.migrations import upgrade
+from kasse.models import (
+    ApiToken,
+    Barcode,
+    Base,
+    CapacityDraw,
+    CatalogState,
+    Order,
+    OrderItem,
+    QuotaSlot,
+    Reservation,
+    ReservationHold,
+    TicketSale,
+)
 from kasse.settings import Settings
-from tests.helpers import IS_POSTGRES, TEST_DATABASE_URL, truncate_all
+from tests.helpers import IS_POSTGRES, TEST_DATABASE_URL
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -155,26 +169,88 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, instances={})
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(datetime.now(UTC).replace(microsecond=0))
+LIVE_MODELS = (
+    Barcode,
+    CapacityDraw,
+    TicketSale,
+    OrderItem,
+    Order,
+    ReservationHold,
+    Reservation,
+    QuotaSlot,
+)
+BASE_ACCESS = ("reseller", "cashpoint", "user", "customer")
 
 
-@pytest.fixture
-async def kasse(settings: Settings, clock: FrozenClock) -> AsyncIterator[Kasse]:
-    """The app on a fresh database with the demo museum and one token per access level."""
-    app = create_app(settings, clock=clock)
+@dataclass
+class Shared:
+    """One app per test session (and xdist worker); each test gets it back with demo data only."""
+
+    harness: Kasse
+    catalog_version: int = -1
+    token_ids: tuple[int, ...] = ()
+
+    async def _is_pristine(self) -> bool:
+        async with self.harness.instance.read_sessions() as session:
+            version = await session.scalar(select(CatalogState.version))
+            tokens = await session.scalar(
+                select(func.count()).where(ApiToken.id.in_(self.token_ids))
+            )
+        return version == self.catalog_version and tokens == len(BASE_ACCESS)
+
+    async def _rebuild(self) -> None:
+        h = self.harness
+        async with h.instance.write_sessions() as session, session.begin():
+            for table in reversed(Base.metadata.sorted_tables):
+                if table.name != "catalog_state":
+                    await session.execute(table.delete())
+        await h.load(demo_catalog(h.clock.now().date()))
+        h.tokens = {access: await h.new_token(access) for access in BASE_ACCESS}
+        async with h.instance.read_sessions() as session:
+            self.catalog_version = int(await session.scalar(select(CatalogState.version)) or 0)
+            self.token_ids = tuple(await session.scalars(select(ApiToken.id)))
+
+    async def reset(self) -> Kasse:
+        """Live data gone, extra tokens gone, the clock back at now; the demo rebuilt if touched."""
+        h = self.harness
+        h.clock.set(datetime.now(UTC).replace(microsecond=0))
+        if not await self._is_pristine():
+            await self._rebuild()
+        async with h.instance.write_sessions() as session, session.begin():
+            for model in LIVE_MODELS:
+                await session.execute(delete(model))
+            await session.execute(delete(ApiToken).where(ApiToken.id.not_in(self.token_ids)))
+        return h
+
+
+@pytest.fixture(scope="session")
+async def shared(
+    migrated_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Shared]:
+    if IS_POSTGRES:
+        url = migrated_database
+    else:
+        copy = tmp_path_factory.mktemp("shared") / "kasse.db"
+        shutil.copyfile(Path(make_url(migrated_database).database or ""), copy)
+        url = f"sqlite+aiosqlite:///{copy}"
+    clock = FrozenClock(datetime.now(UTC).replace(microsecond=0))
+    app = create_app(Settings(database_url=url, instances={}), clock=clock)
     async with app.router.lifespan_context(app):
-        instance: Instance = app.state.instances[""]
-        if IS_POSTGRES:
-            await truncate_all(instance)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            harness = Kasse(client=client, clock=clock, instance=instance, tokens={})
-            await harness.load(demo_catalog(clock.now().date()))
-            for access in ("reseller", "cashpoint", "user", "customer"):
-                harness.tokens[access] = await harness.new_token(access)
-            yield harness
+            instance: Instance = app.state.instances[""]
+            yield Shared(Kasse(client=client, clock=clock, instance=instance, tokens={}))
+
+
+@pytest.fixture
+async def kasse(shared: Shared) -> Kasse:
+    """The app with the demo museum, one token per access level and the clock at now."""
+    return await shared.reset()
+
+
+@pytest.fixture
+def clock(kasse: Kasse) -> FrozenClock:
+    return kasse.clock
 
 
 @pytest.fixture
