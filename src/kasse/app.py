@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -14,11 +15,34 @@ from kasse.catalog.routes import router as catalog_router
 from kasse.core.clock import Clock
 from kasse.core.db import open_instances
 from kasse.core.handlers import install_error_handlers
+from kasse.core.schemas import ERROR_RESPONSES
 from kasse.orders.routes import router as orders_router
 from kasse.reservations.routes import router as reservations_router
 from kasse.settings import Settings
 
 API_PREFIX = "/api/v4"
+# Operations of these tags need a token; every other one also answers the public (no token).
+TOKEN_REQUIRED_TAGS = frozenset({"reservations", "orders"})
+
+
+def _document_optional_auth(app: FastAPI) -> None:
+    """Say in the OpenAPI document which operations take an optional token and which need one."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if "security" in operation and not TOKEN_REQUIRED_TAGS & set(
+                    operation.get("tags", [])
+                ):
+                    operation["security"] = [{}, *operation["security"]]
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -47,8 +71,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"],
     )
     # Fixed paths under /tickets (capacities, calendar, reservations) before /tickets/{id}.
-    app.include_router(availability_router, prefix=API_PREFIX)
-    app.include_router(reservations_router, prefix=API_PREFIX)
-    app.include_router(catalog_router, prefix=API_PREFIX)
-    app.include_router(orders_router, prefix=API_PREFIX)
+    app.include_router(availability_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(reservations_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(catalog_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(orders_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    _document_optional_auth(app)
     return app

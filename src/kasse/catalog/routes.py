@@ -50,14 +50,15 @@ from kasse.core.clock import Clock
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal
 from kasse.core.i18n import translate
 from kasse.core.pagination import PageParams
+from kasse.core.params import IsoDate
 from kasse.core.times import local_minute, render, today
 from kasse.models import Exhibition
 
-router = APIRouter()
+router = APIRouter(tags=["catalog"])
 
 IdList = list[int] | None
 ValidAt = Annotated[
-    date | None,
+    IsoDate | None,
     Query(description="reference date YYYY-MM-DD (default: today in the instance's time zone)"),
 ]
 
@@ -215,11 +216,10 @@ async def ticket_contents(
 
 
 @router.get(
-    "/tickets/{ticket_id}",
+    "/tickets/{ticket_id:int}",
     tags=["tickets"],
     summary="One ticket in detail",
     response_model_exclude_unset=True,
-    responses={404: {"description": "no such ticket"}},
 )
 async def get_ticket(
     catalog: CurrentCatalog,
@@ -270,10 +270,9 @@ async def list_museums(
 
 
 @router.get(
-    "/museums/{museum_id}",
+    "/museums/{museum_id:int}",
     tags=["museums"],
     summary="One museum in detail",
-    responses={404: {"description": "no such museum"}},
 )
 async def get_museum(
     catalog: CurrentCatalog,
@@ -287,10 +286,9 @@ async def get_museum(
 
 
 @router.get(
-    "/museums/{museum_id}/opening_hours",
+    "/museums/{museum_id:int}/opening_hours",
     tags=["museums"],
     summary="Opening hours of one day",
-    responses={404: {"description": "no such museum"}},
 )
 async def museum_opening_hours(
     catalog: CurrentCatalog,
@@ -299,7 +297,7 @@ async def museum_opening_hours(
     clock: CurrentClock,
     museum_id: Annotated[int, Path()],
     date_: Annotated[
-        date | None, Query(alias="date", description="YYYY-MM-DD (default: today)")
+        IsoDate | None, Query(alias="date", description="YYYY-MM-DD (default: today)")
     ] = None,
 ) -> OpeningHoursEnvelope:
     tz = instance.tz
@@ -361,10 +359,9 @@ async def list_exhibitions(
 
 
 @router.get(
-    "/exhibitions/{exhibition_id}",
+    "/exhibitions/{exhibition_id:int}",
     tags=["exhibitions"],
     summary="One exhibition in detail",
-    responses={404: {"description": "no such exhibition"}},
 )
 async def get_exhibition(
     catalog: CurrentCatalog,

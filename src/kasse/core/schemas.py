@@ -1,0 +1,26 @@
+"""Wire shapes shared by every domain: the error body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ErrorBody(BaseModel):
+    error: str
+    errors: list[str] | None = None
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+# Documented on every route, so that clients (and schemathesis) know the error shape.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("Malformed request (e.g. invalid JSON)"),
+    401: _error("Missing or invalid API token"),
+    403: _error("The token's access level does not allow this"),
+    404: _error("Not found (or not visible to this caller)"),
+    422: _error("The data cannot be processed; `errors` lists every problem"),
+}
