@@ -85,27 +85,31 @@ async def _admin_execute(url: str, *statements: str) -> None:
         await admin.close()
 
 
-@pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def migrated_database_named(tmp_path_factory: pytest.TempPathFactory, suffix: str) -> Iterator[str]:
     """A database at the migrations' head: a template file (SQLite) or a database of our own.
 
     The PostgreSQL database is named after this process and xdist worker, so that several test
     runs on one server never share (and truncate) each other's data.
     """
     if not IS_POSTGRES:
-        path = tmp_path_factory.mktemp("template") / "template.db"
+        path = tmp_path_factory.mktemp(suffix) / f"{suffix}.db"
         url = f"sqlite+aiosqlite:///{path}"
         upgrade(url)
         yield url
         return
     base = make_url(TEST_DATABASE_URL)
-    name = f"{base.database}_kasse_{os.getpid()}_{_worker()}"
+    name = f"{base.database}_kasse_{os.getpid()}_{_worker()}_{suffix}"
     url = base.set(database=name).render_as_string(hide_password=False)
     drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
     asyncio.run(_admin_execute(url, drop, f'CREATE DATABASE "{name}"'))
     upgrade(url)
     yield url
     asyncio.run(_admin_execute(url, drop))
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from migrated_database_named(tmp_path_factory, "main")
 
 
 @pytest.fixture
