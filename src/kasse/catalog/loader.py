@@ -70,10 +70,12 @@ def parse_catalog(data: Any) -> CatalogFile:
     try:
         return CatalogFile.model_validate(data)
     except ValidationError as exc:
-        messages = [
-            f"{_entry_name(data, tuple(e['loc']))}: {e['msg']}" if e["loc"] else e["msg"]
-            for e in exc.errors()
-        ]
+        messages = []
+        for error in exc.errors():
+            # pydantic prefixes the messages of our own validators with "Value error, "
+            message = error["msg"].removeprefix("Value error, ")
+            where = _entry_name(data, tuple(error["loc"]))
+            messages.append(f"{where}: {message}" if where else message)
         raise Unprocessable("the catalog file is invalid", messages) from exc
 
 
