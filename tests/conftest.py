@@ -33,16 +33,8 @@ from kasse.core.db import Instance
 from kasse.migrations import upgrade
 from kasse.models import (
     ApiToken,
-    Barcode,
     Base,
-    CapacityDraw,
     CatalogState,
-    Order,
-    OrderItem,
-    QuotaSlot,
-    Reservation,
-    ReservationHold,
-    TicketSale,
 )
 from kasse.settings import Settings
 from tests.helpers import IS_POSTGRES, TEST_DATABASE_URL
@@ -173,16 +165,23 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, instances={})
 
 
-LIVE_MODELS = (
-    Barcode,
-    CapacityDraw,
-    TicketSale,
-    OrderItem,
-    Order,
-    ReservationHold,
-    Reservation,
-    QuotaSlot,
+# Everything but master data and tokens, children before parents.
+MASTER_TABLES = frozenset(
+    {
+        "api_tokens",
+        "catalog_state",
+        "museums",
+        "opening_hours",
+        "museum_closures",
+        "exhibitions",
+        "quotas",
+        "tickets",
+        "ticket_museums",
+        "ticket_exhibitions",
+        "ticket_quotas",
+    }
 )
+LIVE_TABLES = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in MASTER_TABLES]
 BASE_ACCESS = ("reseller", "cashpoint", "user", "customer")
 
 
@@ -221,8 +220,8 @@ class Shared:
         if not await self._is_pristine():
             await self._rebuild()
         async with h.instance.write_sessions() as session, session.begin():
-            for model in LIVE_MODELS:
-                await session.execute(delete(model))
+            for table in LIVE_TABLES:
+                await session.execute(table.delete())
             await session.execute(delete(ApiToken).where(ApiToken.id.not_in(self.token_ids)))
         return h
 

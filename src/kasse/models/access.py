@@ -19,4 +19,6 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     access: Mapped[str] = mapped_column(String(20))
     museum_ids: Mapped[list[Any]] = mapped_column(default=list)
+    # "direct": an order is binding at creation; "two-phase": only after POST /orders/:id/finalize
+    flow: Mapped[str] = mapped_column(String(20), default="direct", server_default="direct")
     created_at: Mapped[datetime]

@@ -58,6 +58,9 @@ class Museum(Base):
     country: Mapped[str | None] = mapped_column(String(100))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
+    # How this museum's tickets encode their barcodes unless a ticket says otherwise.
+    barcode_method: Mapped[str] = mapped_column(String(10), default="ean", server_default="ean")
+    vat_id: Mapped[str | None] = mapped_column(String(40))
 
 
 class OpeningHours(Base):
@@ -138,3 +141,4 @@ class Ticket(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
     sub_ticket_min_gap: Mapped[int | None]
+    barcode_method: Mapped[str | None] = mapped_column(String(10))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kasse.models.base import Base
@@ -37,14 +37,21 @@ class Reservation(Base):
 
 
 class ReservationHold(Base):
-    """What one reservation holds in one quota slot; active while ``valid_until`` is in the future."""
+    """Places held in one quota slot, active while ``valid_until`` is in the future.
+
+    A hold belongs to a reservation, or to an order that is not binding yet (a two-phase order
+    before finalize, a pay-by-link order before its payment): then it expires with the order.
+    """
 
     __tablename__ = "reservation_holds"
     __table_args__ = (Index("ix_reservation_holds_slot", "quota_id", "start_at", "valid_until"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reservation_id: Mapped[int] = mapped_column(
+    reservation_id: Mapped[int | None] = mapped_column(
         ForeignKey("reservations.id", ondelete="CASCADE"), index=True
+    )
+    order_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("order_items.id", ondelete="CASCADE"), index=True
     )
     quota_id: Mapped[int] = mapped_column(ForeignKey("quotas.id", ondelete="CASCADE"))
     start_at: Mapped[datetime]
@@ -54,13 +61,29 @@ class ReservationHold(Base):
 
 class Order(Base):
     __tablename__ = "orders"
-    __table_args__ = (Index("ix_orders_created", "created_at"),)
+    __table_args__ = (
+        Index("ix_orders_created", "created_at"),
+        Index("ix_orders_status_expires", "status", "expires_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(40), unique=True)
     api_token_id: Mapped[int | None] = mapped_column(
         ForeignKey("api_tokens.id", ondelete="SET NULL"), index=True
     )
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), index=True
+    )
+    # created -> finalized, and cancelled (see orders/lifecycle.py)
+    status: Mapped[str] = mapped_column(String(20), default="finalized", server_default="finalized")
+    # A created (two-phase) or unpaid pay-by-link order holds its places until then.
+    expires_at: Mapped[datetime | None]
+    pay_by_link: Mapped[bool] = mapped_column(default=False, server_default=false())
+    paid_at: Mapped[datetime | None]
+    finalized_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    invoice_number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    suppress_mail: Mapped[bool] = mapped_column(default=False, server_default=false())
     is_valid: Mapped[bool] = mapped_column(default=True)
     total_price_cents: Mapped[int]
     comment: Mapped[str | None]
@@ -83,6 +106,7 @@ class OrderItem(Base):
     price_cents: Mapped[int]
     vat_pct: Mapped[float]
     tax_included: Mapped[bool]
+    cancelled_at: Mapped[datetime | None]
 
 
 class TicketSale(Base):
@@ -99,6 +123,53 @@ class TicketSale(Base):
     attendees: Mapped[list[Any]] = mapped_column(default=list)
     # sub ticket id (as a string key) -> ISO UTC start of that sub ticket's slot
     sub_ticket_times: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Customer(Base):
+    """The person behind orders; ``foreign_id`` is the integrator's own id (unique per instance)."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    foreign_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    api_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="SET NULL")
+    )
+    name: Mapped[str | None] = mapped_column(String(200))
+    surname: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    language: Mapped[str | None] = mapped_column(String(40))
+    salutation_id: Mapped[int | None]
+    addr_institution: Mapped[str | None] = mapped_column(String(300))
+    addr_street: Mapped[str | None] = mapped_column(String(300))
+    addr_zip: Mapped[str | None] = mapped_column(String(20))
+    addr_city: Mapped[str | None] = mapped_column(String(200))
+    addr_country: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+
+
+class Payment(Base):
+    """Bookkeeping of a payment the caller collected (not a charge)."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    payment_id: Mapped[str | None] = mapped_column(String(200))
+    provider_id: Mapped[str | None] = mapped_column(String(200))
+    provider_name: Mapped[str | None] = mapped_column(String(200))
+    message: Mapped[str | None]
+    amount_cents: Mapped[int | None]
+    created_at: Mapped[datetime]
+
+
+class InvoiceCounter(Base):
+    """The last invoice number of the instance; taken in the finalizing transaction, so gap-free."""
+
+    __tablename__ = "invoice_counters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
 
 
 class CapacityDraw(Base):
@@ -124,3 +195,73 @@ class Barcode(Base):
     )
     barcode: Mapped[str] = mapped_column(String(40), unique=True)
     method: Mapped[str] = mapped_column(String(10))
+
+
+class EntryAdmission(Base):
+    """One admission of a barcode; unique per (barcode, scope) so a barcode enters once per scope.
+
+    The scope is "main" for a plain ticket and "sub:<ticket id>" for each sub ticket of a combined
+    ticket (one barcode, one entry at every location).
+    """
+
+    __tablename__ = "entry_admissions"
+    __table_args__ = (UniqueConstraint("barcode_id", "scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    barcode_id: Mapped[int] = mapped_column(ForeignKey("barcodes.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(40))
+    location: Mapped[str | None] = mapped_column(String(100))
+    admitted_at: Mapped[datetime]
+    exited_at: Mapped[datetime | None]
+
+
+class EntryScan(Base):
+    """Every scan a turnstile or scanner made, whatever its result."""
+
+    __tablename__ = "entry_scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    barcode: Mapped[str] = mapped_column(String(100), index=True)
+    barcode_id: Mapped[int | None] = mapped_column(ForeignKey("barcodes.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(10))
+    location: Mapped[str | None] = mapped_column(String(100))
+    accepted: Mapped[bool]
+    message: Mapped[str]
+    api_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="SET NULL")
+    )
+    scanned_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A mail written in the transaction that caused it and sent after commit, with retries."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(320))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class IdempotencyKey(Base):
+    """A remembered answer to a retried write (``Idempotency-Key`` header)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("api_token_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    api_token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    response_status: Mapped[int | None]
+    response_body: Mapped[str | None]
+    created_at: Mapped[datetime]
