@@ -1,0 +1,36 @@
+"""Read documents back the way a customer's printer and a turnstile scanner would."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pypdf
+import pypdfium2
+import zxingcpp
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    format: str  # "EAN13", "Code39", "QRCode"
+
+
+def page_texts(pdf: bytes, layout: bool = False) -> list[str]:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    if layout:
+        return [page.extract_text(extraction_mode="layout") for page in reader.pages]
+    return [page.extract_text() for page in reader.pages]
+
+
+def decode_pages(pdf: bytes, scale: float = 3.0) -> list[list[Decoded]]:
+    """Every barcode zxing-cpp finds on each page rendered at scale x 72 dpi."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        found = []
+        for index in range(len(document)):
+            image = document[index].render(scale=scale).to_pil()
+            found.append([Decoded(r.text, r.format.name) for r in zxingcpp.read_barcodes(image)])
+        return found
+    finally:
+        document.close()
