@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.catalog.snapshot import Catalog
 from kasse.core.errors import SoldOut
+from kasse.core.times import render
 from kasse.models import QuotaSlot, ReservationHold
 from kasse.settings import Settings
 
@@ -93,6 +95,25 @@ def free_places(catalog: Catalog, key: SlotKey, usage: Usage) -> int:
     return max(0, capacity - usage.used)
 
 
+def shortfalls(
+    catalog: Catalog,
+    wanted: Mapping[SlotKey, int],
+    usage: Mapping[SlotKey, Usage],
+    tz: ZoneInfo,
+) -> list[str]:
+    """One message for every slot key of ``wanted`` that lacks room."""
+    problems = []
+    for key in sorted(wanted):
+        left = free_places(catalog, key, usage[key])
+        if wanted[key] > left:
+            quota = catalog.quotas[key[0]]
+            problems.append(
+                f"quota {quota.id} ({quota.title}) at {render(key[1], tz)}: "
+                f"{wanted[key]} places wanted, {left} left"
+            )
+    return problems
+
+
 async def _ensure_rows(session: AsyncSession, keys: list[SlotKey]) -> None:
     """Create missing quota-slot rows; inserted in sorted order so concurrent inserts cannot deadlock."""
     values = [{"quota_id": q, "start_at": s, "sold": 0} for q, s in keys]
@@ -133,15 +154,7 @@ async def lock_slots(
         query = query.with_for_update()
     row_ids = {(q, s): row_id for row_id, q, s in await session.execute(query)}
     usage = await usage_of(session, keys, now, ignore_reservations=ignore_reservations)
-    problems = []
-    for key in keys:
-        left = free_places(catalog, key, usage[key])
-        if wanted[key] > left:
-            quota = catalog.quotas[key[0]]
-            problems.append(
-                f"quota {quota.id} ({quota.title}) at {key[1].isoformat()}: "
-                f"{wanted[key]} places wanted, {left} left"
-            )
+    problems = shortfalls(catalog, wanted, usage, ZoneInfo(settings.time_zone))
     if problems:
         raise SoldOut("not enough places left", problems)
     if settings.test_lock_delay_ms:

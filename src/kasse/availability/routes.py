@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -17,11 +16,13 @@ from kasse.availability.schemas import (
 )
 from kasse.catalog.dependencies import CurrentCatalog
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session
+from kasse.core.params import IsoDate
 
 router = APIRouter(tags=["availability"])
 
 TicketIds = Annotated[list[int], Query(alias="ticket_ids[]", max_length=1000)]
-Day = Annotated[date | None, Query(alias="date", description="YYYY-MM-DD, default today")]
+Day = Annotated[IsoDate | None, Query(alias="date", description="YYYY-MM-DD, default today")]
+CalendarDay = Annotated[IsoDate | None, Query()]
 
 
 @router.get("/tickets/capacities", response_model=CapacitiesResponse)
@@ -63,8 +64,8 @@ async def get_calendar(
     instance: CurrentInstance,
     clock: CurrentClock,
     ticket_ids: TicketIds = [],  # noqa: B006
-    start_at: Annotated[date | None, Query()] = None,
-    end_at: Annotated[date | None, Query()] = None,
+    start_at: CalendarDay = None,
+    end_at: CalendarDay = None,
     depth: Annotated[service.Depth, Query()] = "any",
 ) -> dict[str, object]:
     now = clock.now()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from kasse.core.params import IsoDate
 
 
 class CapacityResponse(BaseModel):
@@ -26,7 +26,7 @@ class CapacitiesResponse(BaseModel):
 class CapacitiesRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    date: dt.date | None = None
+    date: IsoDate | None = None
     ticket_ids: list[int] = Field(min_length=1, max_length=1000)
 
 

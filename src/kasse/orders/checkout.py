@@ -12,7 +12,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.availability.booking import draws_for, find_bookable_ticket, quantity_error, resolve_slot
-from kasse.availability.capacity import SlotKey, add_sold, drop_holds, lock_slots
+from kasse.availability.capacity import (
+    SlotKey,
+    add_sold,
+    drop_holds,
+    lock_slots,
+    shortfalls,
+    usage_of,
+)
 from kasse.catalog.snapshot import Catalog, TicketData
 from kasse.core.auth import SELLING_ACCESS, Principal
 from kasse.core.errors import Unprocessable
@@ -160,7 +167,9 @@ def _plan_ticket(
     _check_attendees(ticket, item, problems)
     start: datetime | None = None
     if ticket.row.free_timing:
-        pass  # a flex ticket has no date: it is used any day within its validity
+        # A flex ticket has no date: it is used any day within its validity, nothing is held.
+        if item.reservations:
+            problems.add("flex tickets cannot be reserved, so they cannot redeem reservations")
     elif item.time is None:
         problems.add(f"time is required for ticket {ticket.id}")
     else:
@@ -206,7 +215,8 @@ def _duplicate_reservations(body: OrderCreate) -> list[str]:
 
 def _plan_order(
     ctx: CheckoutContext, body: OrderCreate, reservations: dict[str, Reservation]
-) -> list[TicketPlan]:
+) -> tuple[list[TicketPlan], list[str]]:
+    """The plans of the items that are fine, and the problems of the order."""
     problems = _duplicate_reservations(body)
     if body.coupons:
         problems.append("coupons: paying with coupons is not supported by this server yet")
@@ -220,9 +230,7 @@ def _plan_order(
         expected = sum(p.price_cents for p in plans)
         if body.total != expected:
             problems.append(f"total {body.total} does not match the server's price {expected}")
-    if problems:
-        raise Unprocessable("the order is invalid", problems)
-    return plans
+    return plans, problems
 
 
 def _merged_draws(plans: list[TicketPlan]) -> dict[SlotKey, int]:
@@ -269,9 +277,16 @@ async def _write_item(ctx: CheckoutContext, order: Order, position: int, plan: T
 async def create_order(ctx: CheckoutContext, body: OrderCreate) -> Order:
     ctx.principal.require(SELLING_ACCESS)
     reservations = await _load_reservations(ctx, body)
-    plans = _plan_order(ctx, body, reservations)
+    plans, problems = _plan_order(ctx, body, reservations)
     consumed = [rid for plan in plans for rid in plan.reservation_ids]
     wanted = _merged_draws(plans)
+    if problems:
+        # The order fails anyway: no lock, but say which places are missing too, so that the
+        # client learns every problem at once.
+        usage = await usage_of(ctx.session, wanted, ctx.now, ignore_reservations=consumed)
+        raise Unprocessable(
+            "the order is invalid", problems + shortfalls(ctx.catalog, wanted, usage, ctx.tz)
+        )
     row_ids = await lock_slots(
         ctx.session, ctx.catalog, wanted, ctx.now, ctx.settings, ignore_reservations=consumed
     )

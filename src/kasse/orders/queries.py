@@ -22,6 +22,7 @@ from kasse.models import Barcode, Order, OrderItem, TicketSale
 ORDER_READERS = frozenset({"user", "cashpoint", "reseller", "customer"})
 DEFAULT_LIST_DAYS = 30
 MIN_TOKEN_LENGTH = 18
+MAX_ORDER_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ def _visible(query: Select[Any], principal: Principal, only_mine: bool) -> Selec
 
 
 def _date_range(flt: OrderFilter, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    last = flt.end_at or today(now, tz)
+    # Without end_at the range runs to today, or to start_at when that lies ahead.
+    last = flt.end_at or max(today(now, tz), flt.start_at or today(now, tz))
     first = flt.start_at or last - timedelta(days=DEFAULT_LIST_DAYS)
     if first > last:
         raise Unprocessable("start_at is after end_at")
@@ -80,7 +82,9 @@ async def find_order(session: AsyncSession, principal: Principal, order_ref: str
     """An order by numeric id or by token, if the caller may see it (else 404, revealing nothing)."""
     principal.require(ORDER_READERS)
     query = _visible(select(Order), principal, only_mine=False)
-    if order_ref.isdigit() and len(order_ref) < MIN_TOKEN_LENGTH:
+    if order_ref.isascii() and order_ref.isdigit() and len(order_ref) < MIN_TOKEN_LENGTH:
+        if int(order_ref) > MAX_ORDER_ID:  # no such row, and the database's integer would overflow
+            raise NotFound(f"order {order_ref} not found")
         query = query.where(Order.id == int(order_ref))
     else:
         query = query.where(Order.token == order_ref)

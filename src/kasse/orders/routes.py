@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from kasse.catalog.dependencies import CurrentCatalog, CurrentLocale
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session
 from kasse.core.pagination import PageParams
+from kasse.core.params import IsoDate
 from kasse.orders import checkout, queries
 from kasse.orders.schemas import OrderCreate, OrderListResponse, OrderResponse
 
@@ -52,9 +52,13 @@ async def list_orders(
     locale: CurrentLocale,
     page: PageParams,
     start_at: Annotated[
-        date | None, Query(description="order date from, default 30 days ago")
+        IsoDate | None,
+        Query(description="order date from, default 30 days ago"),
     ] = None,
-    end_at: Annotated[date | None, Query(description="order date to, default today")] = None,
+    end_at: Annotated[
+        IsoDate | None,
+        Query(description="order date to, default today"),
+    ] = None,
     valid: Annotated[bool | None, Query()] = None,
     only_my_orders: Annotated[bool, Query()] = False,
 ) -> dict[str, Any]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kasse.core.params import Moment
 from kasse.reservations.schemas import MAX_QUANTITY
 
 MAX_ITEMS = 100
@@ -20,10 +20,10 @@ class Attendee(BaseModel):
 class TicketAttributesIn(BaseModel):
     id: int = Field(ge=1, le=2**31 - 1)
     quantity: int = Field(ge=1, le=MAX_QUANTITY)
-    time: datetime | None = None
+    time: Moment | None = None
     reservations: list[str] = Field(default_factory=list, max_length=MAX_QUANTITY)
     attendees: list[Attendee] = Field(default_factory=list, max_length=MAX_QUANTITY)
-    sub_ticket_times: dict[str, datetime] = Field(default_factory=dict, max_length=20)
+    sub_ticket_times: dict[str, Moment] = Field(default_factory=dict, max_length=20)
 
 
 class TicketItemIn(BaseModel):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field
+
+from kasse.core.params import Moment
 
 MAX_QUANTITY = 10_000
 
@@ -12,7 +12,7 @@ MAX_QUANTITY = 10_000
 class ReservationCreate(BaseModel):
     ticket_id: int = Field(ge=1, le=2**31 - 1)
     quantity: int = Field(ge=1, le=MAX_QUANTITY)
-    start_at: datetime
+    start_at: Moment
 
 
 class ReservationCreateRequest(BaseModel):

@@ -50,6 +50,10 @@ def _reservable_ticket(ctx: ReservationContext, ticket_id: int) -> TicketData:
         raise Unprocessable(
             f"ticket {ticket_id} is a flex ticket without a date: nothing to reserve"
         )
+    if ticket.row.ticket_type == "annual":
+        raise Unprocessable(
+            f"ticket {ticket_id} is an annual pass without entry slots: nothing to reserve"
+        )
     return ticket
 
 

@@ -1,0 +1,248 @@
+"""GET /api/v4/tickets/calendar: bookability per day, at most 31 days per call."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+WEEK = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+# A museum open every day with two tiny quotas: a day ticket (500) and two hourly slots (501).
+TINY = {
+    "museums": [
+        {
+            "id": 50,
+            "title": "Kleines Haus",
+            "opening_hours": dict.fromkeys(WEEK, "09:00-17:00"),
+        }
+    ],
+    "quotas": [
+        {"id": 50, "title": "winzig", "capacity": 3},
+        {"id": 51, "title": "winzig Zeitfenster", "capacity": 2},
+    ],
+    "tickets": [
+        {
+            "id": 500,
+            "title": "Tageskarte klein",
+            "ticket_type": "normal",
+            "price_cents": 500,
+            "museum_ids": [50],
+            "quota_ids": [50],
+        },
+        {
+            "id": 501,
+            "title": "Zeitfenster klein",
+            "ticket_type": "time_slot",
+            "entry_duration": 60,
+            "first_entry": "09:00",
+            "last_entry": "10:00",
+            "price_cents": 300,
+            "museum_ids": [50],
+            "quota_ids": [51],
+        },
+    ],
+}
+
+
+async def calendar(kasse: Any, query: str, **headers: str) -> dict[str, Any]:
+    r = await kasse.client.get(f"/api/v4/tickets/calendar?{query}", headers=headers)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert set(body) == {"data"}
+    return body["data"]
+
+
+async def buy(kasse: Any, ticket_id: int, quantity: int, when: str, price: int) -> None:
+    body = {
+        "items": [
+            {"type": "Ticket", "attributes": {"id": ticket_id, "quantity": quantity, "time": when}}
+        ],
+        "total": price * quantity,
+    }
+    r = await kasse.client.post("/api/v4/orders", json=body, headers=kasse.auth())
+    assert r.status_code == 200, r.text
+
+
+def week_of(day: date) -> list[str]:
+    return [(day + timedelta(days=i)).isoformat() for i in range(7)]
+
+
+def is_open(iso_day: str) -> bool:
+    """The demo museums close on Mondays and on Christmas Eve."""
+    d = date.fromisoformat(iso_day)
+    return d.weekday() != 0 and (d.month, d.day) != (12, 24)
+
+
+async def test_default_depth_any_is_a_boolean_per_day(kasse, day):
+    end = day + timedelta(days=6)
+    data = await calendar(kasse, f"ticket_ids[]=3&start_at={day}&end_at={end}")
+    assert list(data) == week_of(day)
+    assert data == {d: is_open(d) for d in week_of(day)}
+    assert data[(day + timedelta(days=5)).isoformat()] is False  # Monday
+    explicit = await calendar(kasse, f"ticket_ids[]=3&start_at={day}&end_at={end}&depth=any")
+    assert explicit == data
+
+
+async def test_without_ticket_ids_every_bookable_ticket_counts(kasse, day):
+    end = day + timedelta(days=6)
+    for headers in ({}, kasse.auth("reseller")):
+        data = await calendar(kasse, f"start_at={day}&end_at={end}", **headers)
+        assert data == {d: is_open(d) for d in week_of(day)}
+
+
+async def test_url_encoded_ticket_ids(kasse, day):
+    end = day + timedelta(days=6)
+    plain = await calendar(kasse, f"ticket_ids[]=3&ticket_ids[]=11&start_at={day}&end_at={end}")
+    encoded = await calendar(
+        kasse, f"ticket_ids%5B%5D=3&ticket_ids%5B%5D=11&start_at={day}&end_at={end}"
+    )
+    assert encoded == plain
+
+
+async def test_availability_status_words(kasse, day):
+    end = day + timedelta(days=6)
+    data = await calendar(
+        kasse, f"ticket_ids[]=1&start_at={day}&end_at={end}&depth=availability_status"
+    )
+    assert data == {d: "available" if is_open(d) else "unavailable" for d in week_of(day)}
+    assert data[(day + timedelta(days=5)).isoformat()] == "unavailable"  # Monday
+
+
+async def test_a_sold_out_day_is_fully_booked(kasse, day):
+    await kasse.load(TINY)
+    query = f"ticket_ids[]=500&start_at={day}&end_at={day + timedelta(days=1)}"
+    assert await calendar(kasse, query + "&depth=availability_status") == {
+        day.isoformat(): "available",
+        (day + timedelta(days=1)).isoformat(): "available",
+    }
+    await buy(kasse, 500, 2, kasse.local(day, "12:00"), 500)
+    assert (await calendar(kasse, query + "&depth=availability_status"))[
+        day.isoformat()
+    ] == "available"
+    await buy(kasse, 500, 1, kasse.local(day, "12:00"), 500)
+    assert await calendar(kasse, query + "&depth=availability_status") == {
+        day.isoformat(): "fully_booked",
+        (day + timedelta(days=1)).isoformat(): "available",
+    }
+    assert await calendar(kasse, query) == {
+        day.isoformat(): False,
+        (day + timedelta(days=1)).isoformat(): True,
+    }
+
+
+async def test_a_day_is_fully_booked_only_when_every_slot_is(kasse, day):
+    await kasse.load(TINY)
+    query = f"ticket_ids[]=501&start_at={day}&end_at={day}&depth=availability_status"
+    await buy(kasse, 501, 2, kasse.local(day, "09:00"), 300)
+    assert await calendar(kasse, query) == {day.isoformat(): "available"}
+    await buy(kasse, 501, 2, kasse.local(day, "10:00"), 300)
+    assert await calendar(kasse, query) == {day.isoformat(): "fully_booked"}
+    # With a second ticket that still has room the day is available again.
+    both = f"ticket_ids[]=501&ticket_ids[]=500&start_at={day}&end_at={day}"
+    assert await calendar(kasse, both + "&depth=availability_status") == {
+        day.isoformat(): "available"
+    }
+
+
+async def test_a_held_reservation_counts_until_it_expires(kasse, day):
+    await kasse.load(TINY)
+    r = await kasse.client.post(
+        "/api/v4/tickets/reservations",
+        json={
+            "reservation": {"ticket_id": 500, "quantity": 3, "start_at": kasse.local(day, "09:00")}
+        },
+        headers=kasse.auth(),
+    )
+    assert r.status_code == 200, r.text
+    query = f"ticket_ids[]=500&start_at={day}&end_at={day}&depth=availability_status"
+    assert await calendar(kasse, query) == {day.isoformat(): "fully_booked"}
+    kasse.clock.advance(timedelta(minutes=6))
+    assert await calendar(kasse, query) == {day.isoformat(): "available"}
+
+
+async def test_depth_all_lists_the_quotas_per_day(kasse, day):
+    end = day + timedelta(days=5)
+    await buy(kasse, 5, 4, kasse.local(day, "10:30"), 1800)
+    data = await calendar(kasse, f"ticket_ids[]=5&start_at={day}&end_at={end}&depth=all")
+    assert list(data) == week_of(day)[:6]
+    # Monday is closed: its quotas have no slots (as /capacities says for that day).
+    monday = await kasse.client.get(f"/api/v4/tickets/capacities?ticket_ids[]=5&date={end}")
+    assert data[end.isoformat()] == monday.json()["data"]
+    assert all(q["capacities"] == {} for q in data[end.isoformat()].values())
+    first = data[day.isoformat()]
+    assert set(first) == {"1", "2"}
+    assert first["1"]["tickets"] == [5]
+    assert first["2"]["capacities"][kasse.local(day, "10:30")] == 26
+    assert first["2"]["capacities"][kasse.local(day, "10:00")] == 30
+    assert first["1"]["capacities"][kasse.local(day, "10:30")] == 46
+    assert first["2"]["total_capacities"][kasse.local(day, "10:30")] == 30
+    assert len(first["1"]["capacities"]) == 15
+    # The same day through /capacities gives the same numbers.
+    r = await kasse.client.get(f"/api/v4/tickets/capacities?ticket_ids[]=5&date={day}")
+    assert r.json()["data"] == first
+
+
+async def test_31_days_are_fine_32_are_not(kasse, day):
+    end = day + timedelta(days=30)
+    data = await calendar(kasse, f"ticket_ids[]=1&start_at={day}&end_at={end}")
+    assert len(data) == 31
+    assert next(iter(data)) == day.isoformat()
+    assert list(data)[-1] == end.isoformat()
+    r = await kasse.client.get(
+        f"/api/v4/tickets/calendar?ticket_ids[]=1&start_at={day}&end_at={end + timedelta(days=1)}"
+    )
+    assert r.status_code == 422, r.text
+    assert "error" in r.json()
+
+
+async def test_the_range_defaults_to_31_days_from_today(kasse):
+    today = kasse.clock.now().astimezone(kasse.instance.tz).date()
+    data = await calendar(kasse, "ticket_ids[]=1")
+    assert list(data) == [(today + timedelta(days=i)).isoformat() for i in range(31)]
+    data = await calendar(kasse, f"ticket_ids[]=1&start_at={today + timedelta(days=3)}")
+    assert len(data) == 31
+    assert next(iter(data)) == (today + timedelta(days=3)).isoformat()
+
+
+async def test_past_days_are_unavailable(kasse, day):
+    start = day - timedelta(days=21)  # three days that all lie behind us
+    data = await calendar(
+        kasse,
+        f"ticket_ids[]=3&start_at={start}&end_at={start + timedelta(days=2)}"
+        "&depth=availability_status",
+    )
+    assert set(data.values()) == {"unavailable"}
+
+
+async def test_end_before_start_is_422(kasse, day):
+    r = await kasse.client.get(
+        f"/api/v4/tickets/calendar?ticket_ids[]=1&start_at={day}&end_at={day - timedelta(days=1)}"
+    )
+    assert r.status_code == 422, r.text
+    assert "error" in r.json()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ticket_ids[]=1&depth=deep",
+        "ticket_ids[]=1&start_at=garbage",
+        "ticket_ids[]=1&end_at=2026-02-30",
+        "ticket_ids[]=x",
+        "ticket_ids[]=1&start_at=9999-12-20",
+        "ticket_ids[]=1&start_at=9999-12-20&end_at=9999-12-31",
+        "ticket_ids[]=1&start_at=0001-01-01&end_at=0001-01-03",
+    ],
+)
+async def test_bad_parameters_are_422(kasse, query):
+    r = await kasse.client.get(f"/api/v4/tickets/calendar?{query}")
+    assert r.status_code == 422, r.text
+    assert "error" in r.json()
+
+
+async def test_an_unknown_ticket_is_404(kasse, day):
+    r = await kasse.client.get(f"/api/v4/tickets/calendar?ticket_ids[]=999&start_at={day}")
+    assert r.status_code == 404, r.text
+    assert "error" in r.json()
