@@ -237,7 +237,10 @@ async def shared(
         shutil.copyfile(Path(make_url(migrated_database).database or ""), copy)
         url = f"sqlite+aiosqlite:///{copy}"
     clock = FrozenClock(datetime.now(UTC).replace(microsecond=0))
-    app = create_app(Settings(database_url=url, instances={}), clock=clock)
+    mail_folder = tmp_path_factory.mktemp("mail")
+    app = create_app(
+        Settings(database_url=url, instances={}, mail_url=f"file://{mail_folder}"), clock=clock
+    )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

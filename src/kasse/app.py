@@ -16,13 +16,15 @@ from kasse.core.clock import Clock
 from kasse.core.db import open_instances
 from kasse.core.handlers import install_error_handlers
 from kasse.core.schemas import ERROR_RESPONSES
+from kasse.entry.routes import router as entry_router
+from kasse.mail.sender import run_mail_senders
 from kasse.orders.routes import router as orders_router
 from kasse.reservations.routes import router as reservations_router
 from kasse.settings import Settings
 
 API_PREFIX = "/api/v4"
 # Operations of these tags need a token; every other one also answers the public (no token).
-TOKEN_REQUIRED_TAGS = frozenset({"reservations", "orders"})
+TOKEN_REQUIRED_TAGS = frozenset({"reservations", "orders", "entry"})
 
 
 def _document_optional_auth(app: FastAPI) -> None:
@@ -51,7 +53,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.instances = open_instances(settings)
-        yield
+        async with run_mail_senders(app.state.instances, settings, app.state.clock):
+            yield
         for instance in app.state.instances.values():
             await instance.dispose()
 
@@ -75,5 +78,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(reservations_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(catalog_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(orders_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    # Turnstiles and scanners speak the go~mus v3 entry paths.
+    app.include_router(entry_router, prefix="/api/v3", responses=ERROR_RESPONSES)
     _document_optional_auth(app)
     return app

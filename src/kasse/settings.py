@@ -30,8 +30,26 @@ class Settings(BaseSettings):
     currency: str = "EUR"
     reservation_minutes: int = 5
     reservation_max_minutes: int = 60
+    # A two-phase order holds its places this long before it must be finalized.
+    order_hold_minutes: int = 30
+    # A pay-by-link order cancels itself when no payment is recorded within this time.
+    pay_by_link_minutes: int = 60
+    # Where the payment link in the mail points; {token} is the order token.
+    payment_link_url: str = "http://127.0.0.1:8000/pay/{token}"
+    # Base URL of this server in mails (document links).
+    public_url: str = "http://127.0.0.1:8000"
+    # A time-slot ticket enters from this long before its slot until this long after the slot ends.
+    entry_grace_before_minutes: int = 15
+    entry_grace_after_minutes: int = 30
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     log_level: str = "info"
+    # smtp://user:pass@host:port (smtp+starttls://, smtps://) or file:///folder (one .eml per mail)
+    mail_url: str = "file://./var/mail"
+    mail_from: str = "kasse <tickets@localhost>"
+    # first retry delay; it doubles per failed attempt, capped at one hour
+    mail_retry_seconds: int = 30
+    mail_max_attempts: int = 12
+    mail_poll_seconds: float = 5.0
     # Test-only: switch the capacity lock off to prove the concurrency test can fail, and widen
     # the window between the capacity check and the write so that races show up reliably.
     test_disable_locking: bool = False

@@ -29,6 +29,12 @@ ORDER_FIELDS = {
     "items",
     "payment_status",
     "billing_address_id",
+    # kasse's additions for the order lifecycle (clients ignore keys they do not know)
+    "status",
+    "expires_at",
+    "customer_id",
+    "pay_by_link",
+    "paid",
 }
 LOCATION_FIELDS = {"name", "city", "country", "street", "zip", "latitude", "longitude"}
 

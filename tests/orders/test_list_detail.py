@@ -21,6 +21,8 @@ LIST_FIELDS = {
     "created_at",
     "source",
     "items",
+    "status",
+    "expires_at",
 }
 
 
@@ -67,8 +69,9 @@ async def test_the_list_shape_and_newest_first(kasse, day):
     assert [o["id"] for o in body["orders"]] == [third["id"], second["id"], first["id"]]
     for shown in body["orders"]:
         assert set(shown) == LIST_FIELDS
-    # The list entry is the detail minus the two detail-only keys.
-    detail = {k: v for k, v in third.items() if k not in ("payment_status", "billing_address_id")}
+    # The list entry is the detail minus the detail-only keys.
+    detail_only = ("payment_status", "billing_address_id", "customer_id", "pay_by_link", "paid")
+    detail = {k: v for k, v in third.items() if k not in detail_only}
     assert body["orders"][0] == detail
 
 
@@ -173,7 +176,13 @@ async def test_the_detail_by_id_and_by_token(kasse, day):
             r = await kasse.client.get(f"{ORDERS}/{ref}", headers=kasse.auth(who))
             assert r.status_code == 200, r.text
             assert r.json() == {"order": made}
-    assert set(made) == LIST_FIELDS | {"payment_status", "billing_address_id"}
+    assert set(made) == LIST_FIELDS | {
+        "payment_status",
+        "billing_address_id",
+        "customer_id",
+        "pay_by_link",
+        "paid",
+    }
 
 
 async def test_another_resellers_order_is_not_found(kasse, day):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, func, select, tuple_, update
+from sqlalchemy import and_, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,6 +54,7 @@ async def usage_of(
     now: datetime,
     *,
     ignore_reservations: Iterable[int] = (),
+    ignore_order_items: Iterable[int] = (),
 ) -> dict[SlotKey, Usage]:
     """Sold places and active holds for each slot key: two range queries, whatever the history."""
     wanted = set(keys)
@@ -83,7 +84,20 @@ async def usage_of(
     )
     ignored = list(ignore_reservations)
     if ignored:
-        hold_query = hold_query.where(ReservationHold.reservation_id.not_in(ignored))
+        hold_query = hold_query.where(
+            or_(
+                ReservationHold.reservation_id.is_(None),
+                ReservationHold.reservation_id.not_in(ignored),
+            )
+        )
+    ignored_items = list(ignore_order_items)
+    if ignored_items:
+        hold_query = hold_query.where(
+            or_(
+                ReservationHold.order_item_id.is_(None),
+                ReservationHold.order_item_id.not_in(ignored_items),
+            )
+        )
     for quota_id, start_at, count in await session.execute(hold_query):
         held[(quota_id, start_at)] = int(count or 0)
     return {key: Usage(sold=sold[key], held=held[key]) for key in wanted}
@@ -134,12 +148,13 @@ async def lock_slots(
     settings: Settings,
     *,
     ignore_reservations: Iterable[int] = (),
+    ignore_order_items: Iterable[int] = (),
 ) -> dict[SlotKey, int]:
     """Lock the slots of ``wanted`` (places per slot key) and check that all of them fit.
 
     Returns the quota-slot row id of each key; raises :class:`SoldOut` listing every slot that
-    lacks room. Holds of ``ignore_reservations`` are not counted (they are being consumed or
-    replaced by the caller in this same transaction).
+    lacks room. Holds of ``ignore_reservations`` and ``ignore_order_items`` are not counted
+    (they are being consumed or replaced by the caller in this same transaction).
     """
     keys = sorted(wanted)
     if not keys:
@@ -153,7 +168,13 @@ async def lock_slots(
     if not settings.test_disable_locking:
         query = query.with_for_update()
     row_ids = {(q, s): row_id for row_id, q, s in await session.execute(query)}
-    usage = await usage_of(session, keys, now, ignore_reservations=ignore_reservations)
+    usage = await usage_of(
+        session,
+        keys,
+        now,
+        ignore_reservations=ignore_reservations,
+        ignore_order_items=ignore_order_items,
+    )
     problems = shortfalls(catalog, wanted, usage, ZoneInfo(settings.time_zone))
     if problems:
         raise SoldOut("not enough places left", problems)
@@ -181,6 +202,28 @@ async def release_sold(session: AsyncSession, returned: Mapping[SlotKey, int]) -
             .where(and_(QuotaSlot.quota_id == quota_id, QuotaSlot.start_at == start_at))
             .values(sold=QuotaSlot.sold - quantity)
         )
+
+
+async def hold_for_order_item(
+    session: AsyncSession, order_item_id: int, wanted: Mapping[SlotKey, int], valid_until: datetime
+) -> None:
+    """Hold places for an order that is not binding yet; they free themselves at ``valid_until``."""
+    session.add_all(
+        ReservationHold(
+            order_item_id=order_item_id,
+            quota_id=quota_id,
+            start_at=start_at,
+            quantity=places,
+            valid_until=valid_until,
+        )
+        for (quota_id, start_at), places in sorted(wanted.items())
+    )
+
+
+async def drop_order_item_holds(session: AsyncSession, order_item_ids: Iterable[int]) -> None:
+    ids = list(order_item_ids)
+    if ids:
+        await session.execute(delete(ReservationHold).where(ReservationHold.order_item_id.in_(ids)))
 
 
 async def drop_holds(session: AsyncSession, reservation_ids: Iterable[int]) -> None:

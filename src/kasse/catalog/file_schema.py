@@ -9,6 +9,7 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Texts = str | dict[str, str]
+BarcodeMethodIn = Literal["ean", "code39", "qr"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -45,6 +46,8 @@ class MuseumIn(Strict):
     # weekday -> "10:00-18:00", or null / missing for a closed day
     opening_hours: dict[str, str | None] = Field(default_factory=dict)
     closed_on: list[date] = Field(default_factory=list)
+    barcode_method: BarcodeMethodIn = "ean"
+    vat_id: str | None = Field(default=None, max_length=40)
 
     @field_validator("opening_hours")
     @classmethod
@@ -153,6 +156,7 @@ class TicketIn(TicketFields):
     exhibition_ids: list[int] = Field(default_factory=list)
     sub_tickets: list[SubTicketIn] = Field(default_factory=list)
     sub_ticket_min_gap: int | None = Field(default=None, ge=0, le=1440)
+    barcode_method: BarcodeMethodIn | None = None
 
     @model_validator(mode="after")
     def _rules(self) -> Self:

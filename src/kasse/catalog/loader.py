@@ -150,6 +150,8 @@ async def _load_museum(session: AsyncSession, museum: MuseumIn, locale: str) -> 
             "country": loc.country,
             "latitude": loc.latitude,
             "longitude": loc.longitude,
+            "barcode_method": museum.barcode_method,
+            "vat_id": museum.vat_id,
         },
     )
     await session.flush()
@@ -220,6 +222,7 @@ def _ticket_values(
         "parent_id": parent.id if parent else None,
         "position": position,
         "sub_ticket_min_gap": main.sub_ticket_min_gap if parent is None else None,
+        "barcode_method": main.barcode_method,
     }
 
 

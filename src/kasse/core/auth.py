@@ -23,6 +23,7 @@ class Principal:
     access: Access
     token_id: int | None = None
     museum_ids: frozenset[int] | None = None  # None: every museum of the instance
+    flow: str = "direct"  # "two-phase": orders are binding only after finalize
 
     @property
     def is_public(self) -> bool:
@@ -58,7 +59,12 @@ async def principal_for(session: AsyncSession, token: str | None) -> Principal:
     if row is None:
         raise Unauthorized("invalid API token")
     museums = frozenset(int(m) for m in row.museum_ids) if row.museum_ids else None
-    return Principal(access=row.access, token_id=row.id, museum_ids=museums)  # type: ignore[arg-type]
+    return Principal(
+        access=row.access,  # type: ignore[arg-type]
+        token_id=row.id,
+        museum_ids=museums,
+        flow=row.flow,
+    )
 
 
 async def create_api_token(
@@ -68,6 +74,7 @@ async def create_api_token(
     museum_ids: list[int],
     name: str,
     now: datetime,
+    flow: str = "direct",
 ) -> str:
     """Store a new token's hash and return the token itself, the only time it is ever seen."""
     token = new_token(32)
@@ -77,6 +84,7 @@ async def create_api_token(
             token_hash=hash_token(token),
             access=access,
             museum_ids=museum_ids,
+            flow=flow,
             created_at=now,
         )
     )

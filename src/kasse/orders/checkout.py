@@ -16,6 +16,7 @@ from kasse.availability.capacity import (
     SlotKey,
     add_sold,
     drop_holds,
+    hold_for_order_item,
     lock_slots,
     shortfalls,
     usage_of,
@@ -26,8 +27,8 @@ from kasse.core.errors import Unprocessable
 from kasse.core.i18n import translate
 from kasse.core.ids import new_token
 from kasse.core.times import local_date, to_utc
-from kasse.models import Barcode, CapacityDraw, Order, OrderItem, Reservation, TicketSale
-from kasse.orders.barcodes import new_ean13
+from kasse.models import CapacityDraw, Order, OrderItem, Reservation, TicketSale
+from kasse.orders.barcodes import issue_barcodes
 from kasse.orders.schemas import OrderCreate, TicketAttributesIn
 from kasse.settings import Settings
 
@@ -241,7 +242,9 @@ def _merged_draws(plans: list[TicketPlan]) -> dict[SlotKey, int]:
     return wanted
 
 
-async def _write_item(ctx: CheckoutContext, order: Order, position: int, plan: TicketPlan) -> None:
+async def _write_item(
+    ctx: CheckoutContext, order: Order, position: int, plan: TicketPlan
+) -> tuple[OrderItem, TicketSale]:
     row = plan.ticket.row
     item = OrderItem(
         order_id=order.id,
@@ -268,10 +271,7 @@ async def _write_item(ctx: CheckoutContext, order: Order, position: int, plan: T
         CapacityDraw(order_item_id=item.id, quota_id=q, start_at=s, quantity=n)
         for (q, s), n in plan.draws.items()
     )
-    ctx.session.add_all(
-        Barcode(ticket_sale_id=sale.id, barcode=new_ean13(), method="ean")
-        for _ in range(plan.quantity)
-    )
+    return item, sale
 
 
 async def create_order(ctx: CheckoutContext, body: OrderCreate) -> Order:
@@ -293,10 +293,18 @@ async def create_order(ctx: CheckoutContext, body: OrderCreate) -> Order:
     await drop_holds(ctx.session, consumed)
     if consumed:
         await ctx.session.execute(delete(Reservation).where(Reservation.id.in_(consumed)))
-    await add_sold(ctx.session, row_ids, wanted)
+    # Direct flow: binding now. Two-phase: the places are held until finalize or expiry.
+    binding = ctx.principal.flow != "two-phase"
+    if binding:
+        await add_sold(ctx.session, row_ids, wanted)
     order = Order(
         token=new_token(),
         api_token_id=ctx.principal.token_id,
+        status="finalized" if binding else "created",
+        finalized_at=ctx.now if binding else None,
+        expires_at=None
+        if binding
+        else ctx.now + timedelta(minutes=ctx.settings.order_hold_minutes),
         is_valid=True,
         total_price_cents=sum(p.price_cents for p in plans),
         comment=body.comment,
@@ -308,6 +316,11 @@ async def create_order(ctx: CheckoutContext, body: OrderCreate) -> Order:
     ctx.session.add(order)
     await ctx.session.flush()
     for position, plan in enumerate(plans):
-        await _write_item(ctx, order, position, plan)
+        item, sale = await _write_item(ctx, order, position, plan)
+        if binding:
+            issue_barcodes(ctx.session, ctx.catalog, sale)
+        else:
+            assert order.expires_at is not None
+            await hold_for_order_item(ctx.session, item.id, plan.draws, order.expires_at)
     await ctx.session.flush()
     return order

@@ -18,6 +18,7 @@ from kasse.core.i18n import translate
 from kasse.core.pagination import Page
 from kasse.core.times import local_day_bounds, render, today
 from kasse.models import Barcode, Order, OrderItem, TicketSale
+from kasse.orders.state import effective_status, effective_validity
 
 ORDER_READERS = frozenset({"user", "cashpoint", "reseller", "customer"})
 DEFAULT_LIST_DAYS = 30
@@ -74,14 +75,22 @@ async def list_orders(
             .limit(page.per_page)
         )
     )
-    shapes = await shape_orders(session, catalog, orders, tz, locale, detail=False)
+    shapes = await shape_orders(session, catalog, orders, tz, locale, now, detail=False)
     return shapes, int(total)
 
 
-async def find_order(session: AsyncSession, principal: Principal, order_ref: str) -> Order:
-    """An order by numeric id or by token, if the caller may see it (else 404, revealing nothing)."""
+async def find_order(
+    session: AsyncSession, principal: Principal, order_ref: str, *, for_update: bool = False
+) -> Order:
+    """An order by numeric id or by token, if the caller may see it (else 404, revealing nothing).
+
+    ``for_update`` locks the order row, so that concurrent finalize and cancel requests of one
+    order take turns.
+    """
     principal.require(ORDER_READERS)
     query = _visible(select(Order), principal, only_mine=False)
+    if for_update:
+        query = query.with_for_update()
     if order_ref.isascii() and order_ref.isdigit() and len(order_ref) < MIN_TOKEN_LENGTH:
         if int(order_ref) > MAX_ORDER_ID:  # no such row, and the database's integer would overflow
             raise NotFound(f"order {order_ref} not found")
@@ -154,6 +163,7 @@ async def shape_orders(
     orders: list[Order],
     tz: ZoneInfo,
     locale: str,
+    now: datetime,
     *,
     detail: bool,
 ) -> list[dict[str, Any]]:
@@ -179,7 +189,9 @@ async def shape_orders(
                 select(Barcode).where(Barcode.ticket_sale_id.in_(sale_ids)).order_by(Barcode.id)
             ):
                 codes[code.ticket_sale_id].append(code)
-    return [_order_shape(catalog, o, items[o.id], sales, codes, tz, locale, detail) for o in orders]
+    return [
+        _order_shape(catalog, o, items[o.id], sales, codes, tz, locale, now, detail) for o in orders
+    ]
 
 
 def _order_shape(
@@ -190,12 +202,15 @@ def _order_shape(
     codes: dict[int, list[Barcode]],
     tz: ZoneInfo,
     locale: str,
+    now: datetime,
     detail: bool,
 ) -> dict[str, Any]:
     shape: dict[str, Any] = {
         "id": order.id,
         "token": order.token,
-        "is_valid": order.is_valid,
+        "is_valid": effective_validity(order, now),
+        "status": effective_status(order, now),
+        "expires_at": render(order.expires_at, tz) if order.status == "created" else None,
         "total_price_cents": order.total_price_cents,
         "comment": order.comment,
         "reference": order.reference,
@@ -210,6 +225,7 @@ def _order_shape(
                 "price_cents": item.price_cents,
                 "vat_pct": f"{item.vat_pct:.1f}",
                 "tax_included": item.tax_included,
+                "cancelled": item.cancelled_at is not None,
                 "attributes": _ticket_attributes(
                     catalog, sales[item.id], codes[sales[item.id].id], tz, locale
                 ),
@@ -221,4 +237,7 @@ def _order_shape(
     if detail:
         shape["payment_status"] = order.payment_status
         shape["billing_address_id"] = None
+        shape["customer_id"] = order.customer_id
+        shape["pay_by_link"] = order.pay_by_link
+        shape["paid"] = order.paid_at is not None
     return shape

@@ -1,64 +1,122 @@
-"""HTTP routes of orders: create, list, detail."""
+"""HTTP routes of orders: create, list, detail, finalize, cancel, rate, by barcode, sub-resources."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
+from fastapi.responses import JSONResponse
 
-from kasse.catalog.dependencies import CurrentCatalog, CurrentLocale
+from kasse.catalog.dependencies import CurrentCatalog, CurrentLocale, Locale
+from kasse.catalog.snapshot import Catalog
+from kasse.core import idempotency
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session
 from kasse.core.pagination import PageParams
 from kasse.core.params import IsoDate
-from kasse.orders import checkout, queries
-from kasse.orders.schemas import OrderCreate, OrderListResponse, OrderResponse
+from kasse.models import Order
+from kasse.orders import checkout, lifecycle, queries
+from kasse.orders.schemas import (
+    CancellationRequest,
+    EmptyItemsResponse,
+    FinalizeRequest,
+    InvoicesResponse,
+    OrderCreate,
+    OrderListResponse,
+    OrderResponse,
+    RatingRequest,
+    TicketsOfOrderResponse,
+)
 
 router = APIRouter(tags=["orders"])
 
+OrderRef = Annotated[
+    str, Path(min_length=1, max_length=64, description="numeric id or order token")
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=idempotency.MAX_KEY_LENGTH,
+        description="a retry with the same key and body replays the first answer",
+    ),
+]
 
-@router.post("/orders", response_model=OrderResponse)
-async def create_order(
-    body: OrderCreate,
+
+def get_lifecycle(
     session: Session,
     catalog: CurrentCatalog,
     principal: CurrentPrincipal,
     instance: CurrentInstance,
     clock: CurrentClock,
-    locale: CurrentLocale,
-) -> dict[str, Any]:
-    ctx = checkout.CheckoutContext(
+) -> lifecycle.LifecycleContext:
+    return lifecycle.LifecycleContext(
         session=session,
         catalog=catalog,
         principal=principal,
+        instance=instance,
         settings=instance.settings,
         now=clock.now(),
         tz=instance.tz,
-        locale=locale.code,
     )
-    order = await checkout.create_order(ctx, body)
+
+
+Lifecycle = Annotated[lifecycle.LifecycleContext, Depends(get_lifecycle)]
+
+
+async def _order_body(
+    ctx: lifecycle.LifecycleContext, catalog: Catalog, order: Order, locale: Locale
+) -> dict[str, Any]:
     [shape] = await queries.shape_orders(
-        session, catalog, [order], instance.tz, locale.code, detail=True
+        ctx.session, catalog, [order], ctx.tz, locale.code, ctx.now, detail=True
     )
     return {"order": shape}
 
 
+async def _claim(
+    request: Request, ctx: lifecycle.LifecycleContext, key: str | None
+) -> idempotency.Idempotency:
+    return await idempotency.claim(
+        ctx.session, ctx.principal, key, request.method, request.url.path, await request.body()
+    )
+
+
+@router.post("/orders", response_model=OrderResponse)
+async def create_order(
+    request: Request,
+    body: OrderCreate,
+    ctx: Lifecycle,
+    catalog: CurrentCatalog,
+    locale: CurrentLocale,
+    key: IdempotencyKey = None,
+) -> dict[str, Any] | JSONResponse:
+    claim = await _claim(request, ctx, key)
+    if claim.replay is not None:
+        return claim.replay
+    checkout_ctx = checkout.CheckoutContext(
+        session=ctx.session,
+        catalog=catalog,
+        principal=ctx.principal,
+        settings=ctx.settings,
+        now=ctx.now,
+        tz=ctx.tz,
+        locale=locale.code,
+    )
+    order = await checkout.create_order(checkout_ctx, body)
+    answer = await _order_body(ctx, catalog, order, locale)
+    await claim.remember(answer, ctx.now)
+    return answer
+
+
 @router.get("/orders", response_model=OrderListResponse)
 async def list_orders(
-    session: Session,
+    ctx: Lifecycle,
     catalog: CurrentCatalog,
-    principal: CurrentPrincipal,
-    instance: CurrentInstance,
-    clock: CurrentClock,
     locale: CurrentLocale,
     page: PageParams,
     start_at: Annotated[
-        IsoDate | None,
-        Query(description="order date from, default 30 days ago"),
+        IsoDate | None, Query(description="order date from, default 30 days before end_at")
     ] = None,
-    end_at: Annotated[
-        IsoDate | None,
-        Query(description="order date to, default today"),
-    ] = None,
+    end_at: Annotated[IsoDate | None, Query(description="order date to, default today")] = None,
     valid: Annotated[bool | None, Query()] = None,
     only_my_orders: Annotated[bool, Query()] = False,
 ) -> dict[str, Any]:
@@ -66,22 +124,120 @@ async def list_orders(
         start_at=start_at, end_at=end_at, valid=valid, only_my_orders=only_my_orders
     )
     orders, total = await queries.list_orders(
-        session, catalog, principal, flt, page, clock.now(), instance.tz, locale.code
+        ctx.session, catalog, ctx.principal, flt, page, ctx.now, ctx.tz, locale.code
     )
     return {"orders": orders, "meta": page.meta(total)}
 
 
-@router.get("/orders/{order_id}", response_model=OrderResponse)
-async def get_order(
-    order_id: Annotated[str, Path(min_length=1, max_length=64)],
-    session: Session,
+@router.get("/orders/barcode/{barcode}", response_model=OrderResponse)
+async def get_order_by_barcode(
+    barcode: Annotated[str, Path(min_length=1, max_length=100)],
+    ctx: Lifecycle,
     catalog: CurrentCatalog,
-    principal: CurrentPrincipal,
-    instance: CurrentInstance,
     locale: CurrentLocale,
 ) -> dict[str, Any]:
-    order = await queries.find_order(session, principal, order_id)
-    [shape] = await queries.shape_orders(
-        session, catalog, [order], instance.tz, locale.code, detail=True
+    order = await lifecycle.order_by_barcode(ctx, barcode)
+    return await _order_body(ctx, catalog, order, locale)
+
+
+@router.get("/orders/{order_id}", response_model=OrderResponse)
+async def get_order(
+    order_id: OrderRef, ctx: Lifecycle, catalog: CurrentCatalog, locale: CurrentLocale
+) -> dict[str, Any]:
+    order = await queries.find_order(ctx.session, ctx.principal, order_id)
+    return await _order_body(ctx, catalog, order, locale)
+
+
+@router.post("/orders/{order_id}/finalize", response_model=OrderResponse)
+async def finalize_order(
+    request: Request,
+    order_id: OrderRef,
+    ctx: Lifecycle,
+    catalog: CurrentCatalog,
+    locale: CurrentLocale,
+    body: Annotated[FinalizeRequest | None, Body()] = None,
+    key: IdempotencyKey = None,
+) -> dict[str, Any] | JSONResponse:
+    claim = await _claim(request, ctx, key)
+    if claim.replay is not None:
+        return claim.replay
+    order = await lifecycle.finalize_order(ctx, order_id, (body or FinalizeRequest()).order)
+    answer = await _order_body(ctx, catalog, order, locale)
+    await claim.remember(answer, ctx.now)
+    return answer
+
+
+@router.post("/orders/{order_id}/cancellations", response_model=OrderResponse)
+async def cancel_order(
+    request: Request,
+    order_id: OrderRef,
+    ctx: Lifecycle,
+    catalog: CurrentCatalog,
+    locale: CurrentLocale,
+    body: Annotated[CancellationRequest | None, Body()] = None,
+    key: IdempotencyKey = None,
+) -> dict[str, Any] | JSONResponse:
+    claim = await _claim(request, ctx, key)
+    if claim.replay is not None:
+        return claim.replay
+    item_ids = body.order_item_ids if body else None
+    order = await lifecycle.cancel_order(ctx, order_id, item_ids)
+    answer = await _order_body(ctx, catalog, order, locale)
+    await claim.remember(answer, ctx.now)
+    return answer
+
+
+@router.put("/orders/{order_id}/rate", response_model=OrderResponse)
+async def rate_order(
+    order_id: OrderRef,
+    body: RatingRequest,
+    ctx: Lifecycle,
+    catalog: CurrentCatalog,
+    locale: CurrentLocale,
+) -> dict[str, Any]:
+    order = await lifecycle.rate_order(ctx, order_id, body.rating)
+    return await _order_body(ctx, catalog, order, locale)
+
+
+@router.get("/orders/{order_id}/tickets", response_model=TicketsOfOrderResponse)
+async def tickets_of_order(
+    order_id: OrderRef, ctx: Lifecycle, catalog: CurrentCatalog, locale: CurrentLocale
+) -> dict[str, Any]:
+    order = await queries.find_order(ctx.session, ctx.principal, order_id)
+    shape = (await _order_body(ctx, catalog, order, locale))["order"]
+    tickets = [item["attributes"] for item in shape["items"] if item["type"] == "Ticket"]
+    return {
+        "tickets": tickets,
+        "meta": {"total_count": len(tickets), "page": 1, "per_page": len(tickets)},
+    }
+
+
+def _empty_list(kind: str) -> Any:
+    async def items_of_order(order_id: OrderRef, ctx: Lifecycle) -> dict[str, Any]:
+        await queries.find_order(ctx.session, ctx.principal, order_id)
+        return {kind: [], "meta": {"total_count": 0, "page": 1, "per_page": 0}}
+
+    return items_of_order
+
+
+for _kind in ("events", "tours", "coupons"):
+    router.add_api_route(
+        f"/orders/{{order_id}}/{_kind}",
+        _empty_list(_kind),
+        methods=["GET"],
+        response_model=EmptyItemsResponse,
+        summary=f"{_kind.capitalize()} of an order (none: this server sells tickets only so far)",
     )
-    return {"order": shape}
+
+
+@router.get("/orders/{order_id}/invoices", response_model=InvoicesResponse)
+async def invoices_of_order(order_id: OrderRef, ctx: Lifecycle) -> dict[str, Any]:
+    order = await queries.find_order(ctx.session, ctx.principal, order_id)
+    invoices = []
+    if order.invoice_number is not None:
+        url = f"/api/v4/orders/{order.id}/invoice.pdf?token={order.token}"
+        invoices.append({"number": order.invoice_number, "url": url})
+    return {
+        "invoices": invoices,
+        "meta": {"total_count": len(invoices), "page": 1, "per_page": len(invoices)},
+    }

@@ -83,6 +83,7 @@ class OrderItemOut(BaseModel):
     price_cents: int
     vat_pct: str
     tax_included: bool
+    cancelled: bool
     attributes: TicketSaleOut
 
 
@@ -90,6 +91,10 @@ class OrderOut(BaseModel):
     id: int
     token: str
     is_valid: bool
+    status: Literal["created", "finalized", "cancelled"] = Field(
+        description="created (two-phase, not binding yet), finalized (binding) or cancelled"
+    )
+    expires_at: str | None = Field(description="when a created order gives its places back")
     total_price_cents: int
     comment: str | None
     reference: str | None
@@ -103,6 +108,9 @@ class OrderOut(BaseModel):
 class OrderDetailOut(OrderOut):
     payment_status: int | None
     billing_address_id: int | None
+    customer_id: int | None
+    pay_by_link: bool
+    paid: bool
 
 
 class OrderListResponse(BaseModel):
@@ -112,3 +120,91 @@ class OrderListResponse(BaseModel):
 
 class OrderResponse(BaseModel):
     order: OrderDetailOut
+
+
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class CustomerIn(BaseModel):
+    """A new customer, or only the ``foreign_id`` of one the instance knows."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    foreign_id: str | None = Field(default=None, min_length=1, max_length=100)
+    name: str | None = Field(default=None, max_length=200)
+    surname: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320, pattern=_EMAIL)
+    language: str | None = Field(default=None, max_length=40)
+    salutation_id: int | None = Field(default=None, ge=1, le=1000)
+    addr_institution: str | None = Field(default=None, max_length=300)
+    addr_street: str | None = Field(default=None, max_length=300)
+    addr_zip: str | None = Field(default=None, max_length=20)
+    addr_city: str | None = Field(default=None, max_length=200)
+    addr_country: str | None = Field(default=None, max_length=100)
+
+
+class PaymentIn(BaseModel):
+    """The caller's own bookkeeping of a payment it collected; nothing is charged."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    payment_id: str | None = Field(default=None, max_length=200)
+    provider_id: str | None = Field(default=None, max_length=200)
+    provider_name: str | None = Field(default=None, max_length=200)
+    message: str | None = Field(default=None, max_length=2000)
+    amount_cents: int | None = Field(default=None, ge=0, le=10**12)
+
+
+class FinalizeIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    customer: CustomerIn | None = None
+    payment: PaymentIn | None = None
+    completed: bool = Field(default=False, description="true closes the order: it becomes binding")
+    pay_by_link: bool = Field(
+        default=False,
+        description="mail the customer a payment link; unpaid, the order cancels itself",
+    )
+    suppress_mail: bool = Field(default=False, description="no confirmation mail")
+
+
+class FinalizeRequest(BaseModel):
+    order: FinalizeIn = Field(default_factory=FinalizeIn)
+
+
+class CancellationRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    order_item_ids: list[int] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_ITEMS,
+        description="omit to cancel the whole order",
+    )
+
+
+class RatingRequest(BaseModel):
+    rating: int = Field(ge=1, le=5)
+
+
+class TicketsOfOrderResponse(BaseModel):
+    tickets: list[TicketSaleOut]
+    meta: dict[str, int]
+
+
+class EmptyItemsResponse(BaseModel):
+    """Events, tours and coupons of an order (kinds this server does not sell yet)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    meta: dict[str, int]
+
+
+class InvoiceOut(BaseModel):
+    number: str
+    url: str
+
+
+class InvoicesResponse(BaseModel):
+    invoices: list[InvoiceOut]
+    meta: dict[str, int]

@@ -1,0 +1,1 @@
+"""Entry: turnstiles and scanners check, admit and let out barcodes (go~mus API v3 paths)."""

@@ -1,0 +1,450 @@
+"""Entry rules: may a barcode enter here and now, admitting it once per scope, and the scan log.
+
+A barcode enters once per *scope*: ``main`` for a plain ticket, ``sub:<id>`` for each sub ticket
+of a combined ticket (one barcode, one entry at every sub ticket's museum at its own time).
+
+Single admission rests on the unique constraint (barcode_id, scope) of ``entry_admissions``: the
+admission is an ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``, so of two turnstiles that scan
+the same barcode at once exactly one gets a row back, on SQLite and PostgreSQL alike. The lookup
+of an earlier admission before it only picks the clearest message; it is not what guarantees it.
+
+Every scan is logged, refused ones too. Refusals are therefore not raised out of the request
+(that would roll the log back): the rules raise the usual domain errors, and the entry points
+here turn them into an ``Outcome`` that the route renders as the error response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
+
+from kasse.catalog.snapshot import Catalog, TicketData
+from kasse.core.auth import Principal
+from kasse.core.db import Instance
+from kasse.core.errors import Forbidden, KasseError, NotFound, Unprocessable
+from kasse.core.i18n import translate
+from kasse.core.times import local_date, local_day_bounds, render
+from kasse.models import Barcode, EntryAdmission, EntryScan, Order, OrderItem, TicketSale
+from kasse.settings import Settings
+
+ENTRY_ACCESS: frozenset[str] = frozenset({"user", "cashpoint"})
+MAIN_SCOPE = "main"
+ScanKind = Literal["check", "admit", "exit"]
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One scan as the scanner sent it, with what the rules need to judge it."""
+
+    barcode: str
+    location: str | None  # a museum id (digits only, checked by the route)
+    principal: Principal
+    catalog: Catalog
+    settings: Settings
+    now: datetime
+    tz: ZoneInfo
+
+    @property
+    def museum_id(self) -> int | None:
+        return int(self.location) if self.location is not None else None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status_code: int
+    message: str
+
+    @property
+    def accepted(self) -> bool:
+        return self.status_code == 200
+
+
+@dataclass(frozen=True)
+class Holding:
+    """A barcode with the sale, item and order it belongs to."""
+
+    barcode: Barcode
+    sale: TicketSale
+    item: OrderItem
+    order: Order
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The admission a scan asks for: which scope, under which ticket's rules, from when."""
+
+    scope: str
+    title: str
+    ticket: TicketData
+    start_at: datetime | None
+    museum_ids: tuple[int, ...]
+
+    @property
+    def location(self) -> str | None:
+        """Where the entry happens when the scanner did not say: known only for one museum."""
+        return str(self.museum_ids[0]) if len(self.museum_ids) == 1 else None
+
+
+# --- entry points: one per endpoint ---------------------------------------------------------
+
+
+async def check(session: AsyncSession, instance: Instance, scan: Scan) -> Outcome:
+    """May the barcode enter now? Never admits.
+
+    The request's session reads (on SQLite it is a deferred read transaction, later perhaps a
+    replica), so the scan is logged in a short write transaction of its own.
+    """
+    scan.principal.require(ENTRY_ACCESS)
+    holding = await _find_holding(session, scan.barcode)
+    outcome = await _judge(_check_rules(session, scan, holding))
+    async with instance.write_sessions() as log_session, log_session.begin():
+        await _log(log_session, scan, "check", holding, outcome)
+    return outcome
+
+
+async def admit(session: AsyncSession, scan: Scan) -> Outcome:
+    """Admit (void) the barcode once per scope.
+
+    Logged in the request's own write transaction: a refusal writes nothing but the log (the
+    admission is the rules' last step), so the route answers it without raising and it commits.
+    """
+    scan.principal.require(ENTRY_ACCESS)
+    holding = await _find_holding(session, scan.barcode)
+    outcome = await _judge(_admit_rules(session, scan, holding))
+    await _log(session, scan, "admit", holding, outcome)
+    return outcome
+
+
+async def record_exit(session: AsyncSession, scan: Scan) -> Outcome:
+    """Record that the visitor left: closes the barcode's latest admission."""
+    scan.principal.require(ENTRY_ACCESS)
+    holding = await _find_holding(session, scan.barcode)
+    outcome = await _judge(_exit_rules(session, scan, holding))
+    await _log(session, scan, "exit", holding, outcome)
+    return outcome
+
+
+async def _judge(rules: Awaitable[str]) -> Outcome:
+    try:
+        return Outcome(200, await rules)
+    except KasseError as exc:
+        return Outcome(exc.status_code, exc.message)
+
+
+async def _log(
+    session: AsyncSession, scan: Scan, kind: ScanKind, holding: Holding | None, outcome: Outcome
+) -> None:
+    session.add(
+        EntryScan(
+            barcode=scan.barcode,
+            barcode_id=holding.barcode.id if holding else None,
+            kind=kind,
+            location=scan.location,
+            accepted=outcome.accepted,
+            message=outcome.message,
+            api_token_id=scan.principal.token_id,
+            scanned_at=scan.now,
+        )
+    )
+    await session.flush()
+
+
+# --- the rules of each endpoint ---------------------------------------------------------------
+
+
+async def _check_rules(session: AsyncSession, scan: Scan, holding: Holding | None) -> str:
+    holding, entry = _admissible_entry(scan, holding)
+    await _refuse_if_used(session, holding, entry, scan.tz)
+    _require_window(scan, entry)
+    return f"valid: {_describe(entry, scan.tz)}"
+
+
+async def _admit_rules(session: AsyncSession, scan: Scan, holding: Holding | None) -> str:
+    holding, entry = _admissible_entry(scan, holding)
+    await _refuse_if_used(session, holding, entry, scan.tz)
+    _require_window(scan, entry)
+    if not await _insert_admission(session, holding, entry, scan):
+        # Another turnstile admitted it between our lookup and our insert.
+        await _refuse_if_used(session, holding, entry, scan.tz)
+        raise Unprocessable("already used")
+    return f"admitted: {_describe(entry, scan.tz)}"
+
+
+async def _exit_rules(session: AsyncSession, scan: Scan, holding: Holding | None) -> str:
+    _require_location_permission(scan)
+    if holding is None:
+        raise NotFound(f"barcode {scan.barcode} not found")
+    admission = await _latest_admission(session, holding)
+    if admission is None:
+        raise Unprocessable("not admitted yet: an exit needs an entry first")
+    museum = int(admission.location) if admission.location is not None else None
+    if museum is not None and not scan.principal.may_see_museums((museum,)):
+        raise Forbidden(f"this token may not record exits at museum {museum}")
+    if admission.exited_at is None:
+        # Conditional, so that two exit scans at once cannot both close it.
+        closed = await session.scalar(
+            update(EntryAdmission)
+            .where(EntryAdmission.id == admission.id, EntryAdmission.exited_at.is_(None))
+            .values(exited_at=scan.now)
+            .returning(EntryAdmission.id)
+            .execution_options(synchronize_session=False)
+        )
+        if closed is not None:
+            return f"exit recorded: {holding.sale.title}"
+        await session.refresh(admission)
+    raise Unprocessable(f"already exited on {render(admission.exited_at, scan.tz)}")
+
+
+async def _latest_admission(session: AsyncSession, holding: Holding) -> EntryAdmission | None:
+    return await session.scalar(
+        select(EntryAdmission)
+        .where(EntryAdmission.barcode_id == holding.barcode.id)
+        .order_by(EntryAdmission.admitted_at.desc(), EntryAdmission.id.desc())
+        .limit(1)
+    )
+
+
+# --- which entry, and may it happen ----------------------------------------------------------
+
+
+async def _find_holding(session: AsyncSession, code: str) -> Holding | None:
+    row = (
+        await session.execute(
+            select(Barcode, TicketSale, OrderItem, Order)
+            .join(TicketSale, TicketSale.id == Barcode.ticket_sale_id)
+            .join(OrderItem, OrderItem.id == TicketSale.order_item_id)
+            .join(Order, Order.id == OrderItem.order_id)
+            .where(Barcode.barcode == code)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    barcode, sale, item, order = row
+    return Holding(barcode=barcode, sale=sale, item=item, order=order)
+
+
+def _admissible_entry(scan: Scan, holding: Holding | None) -> tuple[Holding, Entry]:
+    """The entry this scan asks for, or why it cannot be had (all but "used" and "when")."""
+    _require_location_permission(scan)
+    if holding is None:
+        raise NotFound(f"barcode {scan.barcode} not found")
+    _require_binding(holding, scan.tz)
+    entry = _resolve_entry(scan, holding.sale)
+    if not scan.principal.may_see_museums(entry.museum_ids):
+        raise Forbidden(f"this token may not admit at museum {_museums(entry.museum_ids)}")
+    return holding, entry
+
+
+def _require_location_permission(scan: Scan) -> None:
+    museums = scan.principal.museum_ids
+    if scan.museum_id is not None and museums is not None and scan.museum_id not in museums:
+        raise Forbidden(f"this token may not scan at location {scan.location}")
+
+
+def _require_binding(holding: Holding, tz: ZoneInfo) -> None:
+    """Only a binding order's live items enter."""
+    item, order = holding.item, holding.order
+    if item.cancelled_at is not None:
+        raise Unprocessable(f"cancelled on {render(item.cancelled_at, tz)}")
+    if order.status == "cancelled" or order.cancelled_at is not None:
+        when = f" on {render(order.cancelled_at, tz)}" if order.cancelled_at else ""
+        raise Unprocessable(f"order cancelled{when}")
+    if not order.is_valid:
+        raise Unprocessable("order is not valid")
+    if order.status != "finalized":
+        raise Unprocessable(f"order not binding yet (status {order.status})")
+    if order.pay_by_link and order.paid_at is None:
+        raise Unprocessable("order not paid yet")
+
+
+def _resolve_entry(scan: Scan, sale: TicketSale) -> Entry:
+    ticket = scan.catalog.ticket(sale.ticket_id)
+    if ticket is None:
+        raise Unprocessable(f"ticket {sale.ticket_id} is no longer in the catalog")
+    if sale.sub_ticket_times:
+        return _pick_sub_entry(scan, _sub_entries(scan, sale))
+    if scan.museum_id is not None and scan.museum_id not in ticket.museum_ids:
+        raise Unprocessable(
+            f"not valid at location {scan.location}: valid at {_museums(ticket.museum_ids)}"
+        )
+    return Entry(
+        scope=MAIN_SCOPE,
+        title=sale.title,
+        ticket=ticket,
+        start_at=sale.start_at,
+        museum_ids=ticket.museum_ids,
+    )
+
+
+def _sub_entries(scan: Scan, sale: TicketSale) -> list[Entry]:
+    """One entry per sub ticket of a combined ticket, earliest first."""
+    locale = scan.settings.default_locale
+    entries: list[Entry] = []
+    for key, start in sale.sub_ticket_times.items():
+        sub = scan.catalog.ticket(int(key))
+        if sub is None:
+            continue
+        title = translate(sub.row.title, locale, locale) or f"sub ticket {sub.id}"
+        entries.append(
+            Entry(
+                scope=f"sub:{sub.id}",
+                title=f"{sale.title} ({title})",
+                ticket=sub,
+                start_at=datetime.fromisoformat(start),
+                museum_ids=sub.museum_ids[:1],
+            )
+        )
+    return sorted(entries, key=lambda e: (e.start_at or datetime.min, e.scope))
+
+
+def _pick_sub_entry(scan: Scan, entries: list[Entry]) -> Entry:
+    """The sub ticket at the scanner's location; without one, the sub ticket due now."""
+    if scan.museum_id is not None:
+        here = [e for e in entries if scan.museum_id in e.museum_ids]
+        if not here:
+            where = _museums(tuple(m for e in entries for m in e.museum_ids))
+            raise Unprocessable(f"not valid at location {scan.location}: valid at {where}")
+        return _due_now(scan, here) or here[0]
+    # A museum-limited turnstile needs no location: only its museums' sub tickets are candidates.
+    allowed = [e for e in entries if scan.principal.may_see_museums(e.museum_ids)]
+    if not allowed:
+        where = _museums(tuple(m for e in entries for m in e.museum_ids))
+        raise Forbidden(f"this token may not admit at museum {where}")
+    due = _due_now(scan, allowed)
+    if due is not None:
+        return due
+    if len(allowed) == 1:
+        return allowed[0]  # its window check then says when it is due
+    raise Unprocessable("location required: no sub ticket of this ticket is due now")
+
+
+def _due_now(scan: Scan, entries: list[Entry]) -> Entry | None:
+    for entry in entries:
+        try:
+            _require_window(scan, entry)
+        except Unprocessable:
+            continue
+        return entry
+    return None
+
+
+async def _refuse_if_used(
+    session: AsyncSession, holding: Holding, entry: Entry, tz: ZoneInfo
+) -> None:
+    admitted_at = await session.scalar(
+        select(EntryAdmission.admitted_at).where(
+            EntryAdmission.barcode_id == holding.barcode.id, EntryAdmission.scope == entry.scope
+        )
+    )
+    if admitted_at is not None:
+        raise Unprocessable(f"already used on {render(admitted_at, tz)}")
+
+
+async def _insert_admission(
+    session: AsyncSession, holding: Holding, entry: Entry, scan: Scan
+) -> bool:
+    """True when this scan made the admission, False when one already existed."""
+    values = {
+        "barcode_id": holding.barcode.id,
+        "scope": entry.scope,
+        "location": scan.location or entry.location,
+        "admitted_at": scan.now,
+    }
+    dialect = session.get_bind().dialect.name
+    return await session.scalar(_admission_insert(dialect, values)) is not None
+
+
+def _admission_insert(dialect: str, values: dict[str, object]) -> ReturningInsert[tuple[int]]:
+    conflict = [EntryAdmission.barcode_id, EntryAdmission.scope]
+    if dialect == "postgresql":
+        return (
+            postgresql_insert(EntryAdmission)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=conflict)
+            .returning(EntryAdmission.id)
+        )
+    return (
+        sqlite_insert(EntryAdmission)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=conflict)
+        .returning(EntryAdmission.id)
+    )
+
+
+# --- when an entry is valid ------------------------------------------------------------------
+
+
+def _is_time_slot(ticket: TicketData) -> bool:
+    return ticket.row.ticket_type == "time_slot" and bool(ticket.row.entry_duration)
+
+
+def slot_window(
+    ticket: TicketData, start: datetime, settings: Settings
+) -> tuple[datetime, datetime]:
+    """First and last moment a time-slot ticket may enter: the slot widened by the grace times."""
+    duration = timedelta(minutes=ticket.row.entry_duration or 0)
+    return (
+        start - timedelta(minutes=settings.entry_grace_before_minutes),
+        start + duration + timedelta(minutes=settings.entry_grace_after_minutes),
+    )
+
+
+def _require_window(scan: Scan, entry: Entry) -> None:
+    if entry.start_at is None:
+        _require_valid_today(scan, entry.ticket)
+    elif _is_time_slot(entry.ticket):
+        _require_in_slot(scan, entry.ticket, entry.start_at)
+    else:
+        # Day tickets; annual tickets too, for now.
+        _require_on_day(scan, entry.start_at)
+
+
+def _require_in_slot(scan: Scan, ticket: TicketData, start: datetime) -> None:
+    begin, end = slot_window(ticket, start, scan.settings)
+    if scan.now < begin:
+        raise Unprocessable(f"not valid yet: entry from {render(begin, scan.tz)}")
+    if scan.now > end:
+        raise Unprocessable(f"no longer valid: entry until {render(end, scan.tz)}")
+
+
+def _require_on_day(scan: Scan, start: datetime) -> None:
+    day = local_date(start, scan.tz)
+    begin, end = local_day_bounds(day, scan.tz)
+    if scan.now < begin:
+        raise Unprocessable(f"not valid yet: valid on {day.isoformat()}")
+    if scan.now >= end:
+        raise Unprocessable(f"no longer valid: was valid on {day.isoformat()}")
+
+
+def _require_valid_today(scan: Scan, ticket: TicketData) -> None:
+    """A flex ticket enters on any day of its validity."""
+    today = local_date(scan.now, scan.tz)
+    if ticket.valid_on(today):
+        return
+    row = ticket.row
+    if row.valid_from is not None and today < row.valid_from:
+        raise Unprocessable(f"not valid yet: valid from {row.valid_from.isoformat()}")
+    until = row.valid_to.isoformat() if row.valid_to else "?"
+    raise Unprocessable(f"no longer valid: valid until {until}")
+
+
+def _describe(entry: Entry, tz: ZoneInfo) -> str:
+    if entry.start_at is None:
+        return entry.title
+    local = entry.start_at.astimezone(tz)
+    if _is_time_slot(entry.ticket):
+        return f"{entry.title}, {local:%Y-%m-%d %H:%M}"
+    return f"{entry.title}, {local:%Y-%m-%d}"
+
+
+def _museums(museum_ids: tuple[int, ...]) -> str:
+    return ", ".join(str(m) for m in sorted(set(museum_ids))) or "no museum"
