@@ -145,14 +145,17 @@ class Kasse:
         moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.instance.tz)
         return moment.isoformat()
 
-    async def new_token(self, access: str, museum_ids: list[int] | None = None) -> str:
+    async def new_token(
+        self, access: str, museum_ids: list[int] | None = None, flow: str = "direct"
+    ) -> str:
         async with self.instance.write_sessions() as session, session.begin():
             return await create_api_token(
                 session,
                 access=access,  # type: ignore[arg-type]
                 museum_ids=museum_ids or [],
-                name=f"test {access}",
+                name=f"test {access} {flow}",
                 now=self.clock.now(),
+                flow=flow,
             )
 
     async def load(self, data: dict[str, Any]) -> None:
@@ -182,7 +185,15 @@ MASTER_TABLES = frozenset(
     }
 )
 LIVE_TABLES = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in MASTER_TABLES]
-BASE_ACCESS = ("reseller", "cashpoint", "user", "customer")
+# name -> (access, flow); kasse.auth(name) gives the headers. "two-phase" is a reseller whose
+# orders are binding only after finalize.
+BASE_TOKENS = {
+    "reseller": ("reseller", "direct"),
+    "cashpoint": ("cashpoint", "direct"),
+    "user": ("user", "direct"),
+    "customer": ("customer", "direct"),
+    "two-phase": ("reseller", "two-phase"),
+}
 
 
 @dataclass
@@ -199,7 +210,7 @@ class Shared:
             tokens = await session.scalar(
                 select(func.count()).where(ApiToken.id.in_(self.token_ids))
             )
-        return version == self.catalog_version and tokens == len(BASE_ACCESS)
+        return version == self.catalog_version and tokens == len(BASE_TOKENS)
 
     async def _rebuild(self) -> None:
         h = self.harness
@@ -208,7 +219,10 @@ class Shared:
                 if table.name != "catalog_state":
                     await session.execute(table.delete())
         await h.load(demo_catalog(h.clock.now().date()))
-        h.tokens = {access: await h.new_token(access) for access in BASE_ACCESS}
+        h.tokens = {
+            name: await h.new_token(access, flow=flow)
+            for name, (access, flow) in BASE_TOKENS.items()
+        }
         async with h.instance.read_sessions() as session:
             self.catalog_version = int(await session.scalar(select(CatalogState.version)) or 0)
             self.token_ids = tuple(await session.scalars(select(ApiToken.id)))

@@ -18,6 +18,7 @@ from kasse.core.handlers import install_error_handlers
 from kasse.core.schemas import ERROR_RESPONSES
 from kasse.entry.routes import router as entry_router
 from kasse.mail.sender import run_mail_senders
+from kasse.orders.housekeeping import run_housekeeping
 from kasse.orders.routes import router as orders_router
 from kasse.reservations.routes import router as reservations_router
 from kasse.settings import Settings
@@ -53,7 +54,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.instances = open_instances(settings)
-        async with run_mail_senders(app.state.instances, settings, app.state.clock):
+        async with (
+            run_mail_senders(app.state.instances, settings, app.state.clock),
+            run_housekeeping(app.state.instances, app.state.clock),
+        ):
             yield
         for instance in app.state.instances.values():
             await instance.dispose()

@@ -70,6 +70,11 @@ class AccessLevel(StrEnum):
     customer = "customer"
 
 
+class Flow(StrEnum):
+    direct = "direct"
+    two_phase = "two-phase"
+
+
 InstanceOption = Annotated[
     str | None,
     typer.Option(
@@ -284,7 +289,7 @@ def _local_today(settings: Settings) -> date:
 
 
 async def _create_token(
-    instance: Instance, access: AccessLevel, museum_ids: list[int], name: str
+    instance: Instance, access: AccessLevel, museum_ids: list[int], name: str, flow: str = "direct"
 ) -> str:
     async with instance.write_sessions() as session, session.begin():
         if museum_ids:
@@ -301,6 +306,7 @@ async def _create_token(
             museum_ids=sorted(set(museum_ids)),
             name=name,
             now=Clock().now(),
+            flow=flow,
         )
 
 
@@ -451,6 +457,14 @@ def token_create(
     name: Annotated[
         str | None, typer.Option("--name", help="A label to recognise the token by.")
     ] = None,
+    flow: Annotated[
+        Flow,
+        typer.Option(
+            "--flow",
+            case_sensitive=False,
+            help="direct: orders are binding at creation; two-phase: only after finalize.",
+        ),
+    ] = Flow.direct,
     instance: InstanceOption = None,
 ) -> None:
     """Create an API token and print it: the only time it is ever shown (only its hash is stored).
@@ -465,7 +479,7 @@ def token_create(
             settings,
             instance_name,
             url,
-            lambda inst: _create_token(inst, access, museum or [], label),
+            lambda inst: _create_token(inst, access, museum or [], label, flow.value),
         )
     except CliError as exc:
         raise _fail(exc) from exc
