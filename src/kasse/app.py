@@ -15,6 +15,7 @@ from kasse.catalog.routes import router as catalog_router
 from kasse.core.clock import Clock
 from kasse.core.db import open_instances
 from kasse.core.handlers import install_error_handlers
+from kasse.core.middleware import RejectNulCharacters
 from kasse.core.schemas import ERROR_RESPONSES
 from kasse.entry.routes import router as entry_router
 from kasse.mail.sender import run_mail_senders
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.settings = settings
     app.state.clock = clock or Clock()
     install_error_handlers(app)
+    app.add_middleware(RejectNulCharacters)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -1,0 +1,81 @@
+"""ASGI middleware that guards every route at once."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+NUL_MESSAGE = {"error": "NUL characters are not allowed in requests"}
+
+
+class RejectNulCharacters:
+    """Answer 422 to a request with a NUL character in its path, query or JSON body.
+
+    PostgreSQL cannot store U+0000 in text, and no legitimate value of this API contains one, so
+    refusing it here keeps every handler from failing on it deep inside a query.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query: bytes = scope.get("query_string", b"")
+        if "\x00" in scope["path"] or b"%00" in query or b"\x00" in query:
+            await _refuse(send)
+            return
+        if not _is_json(scope):
+            await self.app(scope, receive, send)
+            return
+        messages, body = await _read_body(receive)
+        if b"\x00" in body or b"\\u0000" in body.lower():
+            await _refuse(send)
+            return
+        await self.app(scope, _replay(messages, receive), send)
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope.get("headers", []):
+        if name == b"content-type":
+            return b"json" in value.lower()
+    # Clients that send JSON without saying so are parsed as JSON by the routes too.
+    return scope.get("method") in ("POST", "PUT", "PATCH")
+
+
+async def _read_body(receive: Receive) -> tuple[list[Message], bytes]:
+    messages: list[Message] = []
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return messages, b"".join(chunks)
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay
+
+
+async def _refuse(send: Send) -> None:
+    body = json.dumps(NUL_MESSAGE).encode()
+    headers: list[Any] = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 422, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
