@@ -22,5 +22,6 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: _error("Missing or invalid API token"),
     403: _error("The token's access level does not allow this"),
     404: _error("Not found (or not visible to this caller)"),
+    409: _error("A request with the same Idempotency-Key is still in progress"),
     422: _error("The data cannot be processed; `errors` lists every problem"),
 }
