@@ -17,8 +17,10 @@ from kasse.core.db import open_instances
 from kasse.core.handlers import install_error_handlers
 from kasse.core.middleware import RejectNulCharacters
 from kasse.core.schemas import ERROR_RESPONSES
+from kasse.documents.routes import router as documents_router
 from kasse.entry.routes import router as entry_router
 from kasse.mail.sender import run_mail_senders
+from kasse.orders import mails as _order_mails  # noqa: F401  (registers the mail composers)
 from kasse.orders.housekeeping import run_housekeeping
 from kasse.orders.routes import router as orders_router
 from kasse.reservations.routes import router as reservations_router
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(reservations_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(catalog_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(orders_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(documents_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     # Turnstiles and scanners speak the go~mus v3 entry paths.
     app.include_router(entry_router, prefix="/api/v3", responses=ERROR_RESPONSES)
     _document_optional_auth(app)

@@ -38,6 +38,15 @@ class Settings(BaseSettings):
     payment_link_url: str = "http://127.0.0.1:8000/pay/{token}"
     # Base URL of this server in mails (document links).
     public_url: str = "http://127.0.0.1:8000"
+    # Apple Wallet passes: the pass type certificate, its key and the chain up to Apple's WWDR
+    # (PEM files). Without a certificate a development chain is made in wallet_dev_folder: such
+    # passes verify against its devca.pem, but Wallet on a device refuses them.
+    wallet_certificate: str | None = None
+    wallet_key: str | None = None
+    wallet_chain: str | None = None
+    wallet_dev_folder: str = "./var/wallet"
+    wallet_pass_type_id: str = "pass.org.kasse.ticket"
+    wallet_team_id: str = "KASSEDEV"
     # A time-slot ticket enters from this long before its slot until this long after the slot ends.
     entry_grace_before_minutes: int = 15
     entry_grace_after_minutes: int = 30

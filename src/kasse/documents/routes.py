@@ -1,0 +1,136 @@
+"""HTTP routes of an order's documents: ticket PDFs, Wallet passes, the invoice.
+
+They need the order's token (``?token=``) and no API token, so that a customer can open the
+links of a confirmation mail. Rendering is CPU-bound and runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+
+from kasse.catalog.dependencies import CurrentCatalog
+from kasse.core.deps import CurrentClock, CurrentInstance, Session
+from kasse.core.errors import NotFound
+from kasse.documents import build_pkpass, render_invoice_pdf, render_ticket_pdf, service
+from kasse.orders.queries import MAX_ORDER_ID
+
+router = APIRouter(tags=["documents"])
+
+PDF = "application/pdf"
+PKPASS = "application/vnd.apple.pkpass"
+
+
+def _binary(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
+    schema = {"type": "string", "format": "binary"}
+    return {200: {"description": description, "content": {media_type: {"schema": schema}}}}
+
+
+OrderRef = Annotated[
+    str, Path(min_length=1, max_length=64, description="numeric id or order token")
+]
+SaleId = Annotated[
+    int,
+    Path(ge=1, le=MAX_ORDER_ID, description="the ticket sale id (attributes.id of the item)"),
+]
+BookingId = Annotated[int, Path(ge=1, le=MAX_ORDER_ID)]
+DocumentToken = Annotated[
+    str | None,
+    # no length limit: a token of any other length is just a wrong one (404, not 422)
+    Query(description="the order's token; without it (or with a wrong one): 404"),
+]
+
+
+async def get_documents(
+    order_id: OrderRef,
+    session: Session,
+    catalog: CurrentCatalog,
+    instance: CurrentInstance,
+    clock: CurrentClock,
+    token: DocumentToken = None,
+) -> service.OrderDocuments:
+    return await service.open_documents(session, catalog, instance, order_id, token, clock.now())
+
+
+Documents = Annotated[service.OrderDocuments, Depends(get_documents)]
+
+
+def _file(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        content=content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            # personal data behind a token: no shared cache may keep it
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.get(
+    "/orders/{order_id}/tickets/{sale_id}.pdf",
+    response_class=Response,
+    responses=_binary(PDF, "The tickets of one ticket sale, one page per barcode"),
+    summary="Ticket PDF of a ticket sale",
+)
+async def ticket_pdf(sale_id: SaleId, docs: Documents) -> Response:
+    pages = service.ticket_pages(docs, sale_id)
+    pdf = await asyncio.to_thread(render_ticket_pdf, pages)
+    return _file(pdf, PDF, service.ticket_filename(docs, sale_id))
+
+
+@router.get(
+    "/orders/{order_id}/tickets/{sale_id}/passbooks/{barcode}.pkpass",
+    response_class=Response,
+    responses=_binary(PKPASS, "A signed Apple Wallet pass for one barcode"),
+    summary="Wallet pass of one barcode",
+)
+async def passbook(
+    sale_id: SaleId,
+    barcode: Annotated[str, Path(min_length=1, max_length=100)],
+    docs: Documents,
+) -> Response:
+    data = service.pass_data(docs, sale_id, barcode)
+
+    def build() -> bytes:
+        return build_pkpass(data, service.wallet_signer(docs.settings))
+
+    return _file(await asyncio.to_thread(build), PKPASS, service.pass_filename(barcode))
+
+
+@router.get(
+    "/orders/{order_id}/invoice.pdf",
+    response_class=Response,
+    responses=_binary(PDF, "The invoice of the order"),
+    summary="Invoice PDF",
+)
+async def invoice_pdf(docs: Documents) -> Response:
+    invoice = service.invoice_data(docs)
+    pdf = await asyncio.to_thread(render_invoice_pdf, invoice)
+    return _file(pdf, PDF, service.invoice_filename(docs))
+
+
+# Declared so that clients get the API's error shape: this server sells no events or tours yet.
+@router.get(
+    "/orders/{order_id}/events/{event_id}.pdf",
+    response_class=Response,
+    responses=_binary(PDF, "The booking confirmation of an event booking"),
+    summary="Event booking PDF (none: this server sells no events yet)",
+)
+async def event_pdf(
+    order_id: OrderRef, event_id: BookingId, token: DocumentToken = None
+) -> Response:
+    raise NotFound(f"event booking {event_id} not found: this server sells no events yet")
+
+
+@router.get(
+    "/orders/{order_id}/tours/{tour_id}.pdf",
+    response_class=Response,
+    responses=_binary(PDF, "The booking confirmation of a tour booking"),
+    summary="Tour booking PDF (none: this server sells no tours yet)",
+)
+async def tour_pdf(order_id: OrderRef, tour_id: BookingId, token: DocumentToken = None) -> Response:
+    raise NotFound(f"tour booking {tour_id} not found: this server sells no tours yet")

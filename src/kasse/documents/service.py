@@ -1,0 +1,519 @@
+"""An order's documents from the database and the catalog: ticket pages, invoice, Wallet passes.
+
+Documents open with the order's own token instead of an API token. An unknown order, a wrong or
+missing token and an order that is not binding all get the same 404, so a guess learns nothing.
+Texts are in the order's language (de or en), times in the instance's zone.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
+from kasse.core.db import Instance
+from kasse.core.errors import NotFound
+from kasse.core.i18n import translate
+from kasse.documents.data import (
+    BarcodeMethod,
+    InvoiceData,
+    InvoiceLine,
+    Locale,
+    Location,
+    PassData,
+    Seller,
+    TicketPage,
+)
+from kasse.documents.formatting import format_date, format_money
+from kasse.documents.wallet import PassSigner, development_signer
+from kasse.models import Barcode, Customer, Order, OrderItem, TicketSale
+from kasse.orders.queries import MAX_ORDER_ID, MIN_TOKEN_LENGTH
+from kasse.orders.state import effective_status, effective_validity
+from kasse.settings import Settings
+
+API_PREFIX = "/api/v4"
+NO_DOCUMENT = "document not found"
+
+LOCALES: dict[str, Locale] = {"de": "de", "en": "en"}
+METHODS: dict[str, BarcodeMethod] = {"ean": "ean", "code39": "code39", "qr": "qr"}
+
+WEEKDAYS: dict[Locale, tuple[str, ...]] = {
+    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+MONTHS: dict[Locale, tuple[str, ...]] = {
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli",
+           "August", "September", "Oktober", "November", "Dezember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July",
+           "August", "September", "October", "November", "December"),
+}  # fmt: skip
+VALIDITY: dict[Locale, dict[str, str]] = {
+    "de": {
+        "both": "Gültig vom {start} bis {end}",
+        "start": "Gültig ab {start}",
+        "end": "Gültig bis {end}",
+        "open": "Ohne festes Datum",
+    },
+    "en": {
+        "both": "Valid from {start} to {end}",
+        "start": "Valid from {start}",
+        "end": "Valid until {end}",
+        "open": "No fixed date",
+    },
+}
+PASS_DESCRIPTION: dict[Locale, str] = {"de": "Eintrittskarte {museum}", "en": "Ticket {museum}"}
+
+
+# -- texts ----------------------------------------------------------------------------------------
+
+
+def document_locale(order_locale: str, default_locale: str) -> Locale:
+    return LOCALES.get(order_locale) or LOCALES.get(default_locale) or "de"
+
+
+def long_date(day: date, locale: Locale) -> str:
+    """ "Mittwoch, 2. Dezember 2026" or "Wednesday, 2 December 2026"."""
+    weekday, month = WEEKDAYS[locale][day.weekday()], MONTHS[locale][day.month - 1]
+    if locale == "de":
+        return f"{weekday}, {day.day}. {month} {day.year}"
+    return f"{weekday}, {day.day} {month} {day.year}"
+
+
+def clock_time(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%H:%M")
+
+
+def person_name(person: Any) -> str | None:
+    """An attendee ({"name": "Peter", "surname": "Pan"}) as one line; go~mus puts the given name
+    in ``name``."""
+    if isinstance(person, dict):
+        text = " ".join(str(person[k]).strip() for k in ("name", "surname") if person.get(k))
+    else:
+        text = str(person or "").strip()
+    return text or None
+
+
+def safe_filename(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
+
+
+# -- the order ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaleEntry:
+    """A ticket item that is not cancelled, its sale and its barcodes (in issue order)."""
+
+    item: OrderItem
+    sale: TicketSale
+    barcodes: tuple[Barcode, ...]
+
+    @property
+    def unit_price_cents(self) -> int:
+        return round(self.item.price_cents / max(self.sale.quantity, 1))
+
+
+@dataclass(frozen=True)
+class OrderDocuments:
+    """Everything the documents and mails of one order are made of."""
+
+    order: Order
+    sales: tuple[SaleEntry, ...]
+    customer: Customer | None
+    catalog: Catalog
+    tz: ZoneInfo
+    settings: Settings
+
+    @property
+    def locale(self) -> Locale:
+        return document_locale(self.order.locale, self.settings.default_locale)
+
+    @property
+    def total_cents(self) -> int:
+        return sum(entry.item.price_cents for entry in self.sales)
+
+    def text(self, texts: dict[str, Any] | None) -> str | None:
+        return translate(texts, self.locale, self.settings.default_locale)
+
+    def sale(self, sale_id: int) -> SaleEntry:
+        for entry in self.sales:
+            if entry.sale.id == sale_id:
+                return entry
+        raise NotFound(f"ticket sale {sale_id} not found in order {self.order.id}")
+
+    def ticket(self, entry: SaleEntry) -> TicketData | None:
+        return self.catalog.ticket(entry.sale.ticket_id)
+
+    def museum(self, entry: SaleEntry) -> MuseumData | None:
+        ticket = self.ticket(entry)
+        if ticket is None or not ticket.museum_ids:
+            return None
+        return self.catalog.museums.get(ticket.museum_ids[0])
+
+    def museum_name(self, entry: SaleEntry) -> str:
+        museum = self.museum(entry)
+        return (self.text(museum.row.title) if museum else None) or ""
+
+
+def _is_binding(order: Order, now: datetime) -> bool:
+    return effective_status(order, now) == "finalized" and effective_validity(order, now)
+
+
+async def _order_by_ref(session: AsyncSession, order_ref: str) -> Order | None:
+    if order_ref.isascii() and order_ref.isdigit() and len(order_ref) < MIN_TOKEN_LENGTH:
+        if int(order_ref) > MAX_ORDER_ID:  # the database's integer would overflow
+            return None
+        return await session.get(Order, int(order_ref))
+    order: Order | None = await session.scalar(select(Order).where(Order.token == order_ref))
+    return order
+
+
+def _token_matches(order: Order, token: str | None) -> bool:
+    return token is not None and secrets.compare_digest(order.token.encode(), token.encode())
+
+
+async def open_order(
+    session: AsyncSession, order_ref: str, token: str | None, now: datetime
+) -> Order:
+    """The binding order whose documents ``token`` opens; one 404 for every reason it does not."""
+    order = await _order_by_ref(session, order_ref)
+    if order is None or not _token_matches(order, token) or not _is_binding(order, now):
+        raise NotFound(NO_DOCUMENT)
+    return order
+
+
+async def load_documents(
+    session: AsyncSession, catalog: Catalog, instance: Instance, order: Order
+) -> OrderDocuments:
+    """The order's ticket items that are not cancelled, with sales, barcodes and customer."""
+    rows = (
+        await session.execute(
+            select(OrderItem, TicketSale)
+            .join(TicketSale, TicketSale.order_item_id == OrderItem.id)
+            .where(OrderItem.order_id == order.id, OrderItem.cancelled_at.is_(None))
+            .order_by(OrderItem.position)
+        )
+    ).all()
+    codes: dict[int, list[Barcode]] = {sale.id: [] for _, sale in rows}
+    if codes:
+        for code in await session.scalars(
+            select(Barcode).where(Barcode.ticket_sale_id.in_(codes)).order_by(Barcode.id)
+        ):
+            codes[code.ticket_sale_id].append(code)
+    customer = await session.get(Customer, order.customer_id) if order.customer_id else None
+    return OrderDocuments(
+        order=order,
+        sales=tuple(SaleEntry(item, sale, tuple(codes[sale.id])) for item, sale in rows),
+        customer=customer,
+        catalog=catalog,
+        tz=instance.tz,
+        settings=instance.settings,
+    )
+
+
+async def open_documents(
+    session: AsyncSession,
+    catalog: Catalog,
+    instance: Instance,
+    order_ref: str,
+    token: str | None,
+    now: datetime,
+) -> OrderDocuments:
+    order = await open_order(session, order_ref, token, now)
+    return await load_documents(session, catalog, instance, order)
+
+
+# -- when and where -------------------------------------------------------------------------------
+
+
+def _validity_text(ticket: TicketData | None, locale: Locale) -> str:
+    """A flex ticket has no date, only the span it may be used in."""
+    texts = VALIDITY[locale]
+    start = ticket.row.valid_from if ticket else None
+    end = ticket.row.valid_to if ticket else None
+    values = {
+        "start": format_date(start, locale) if start else "",
+        "end": format_date(end, locale) if end else "",
+    }
+    key = "both" if start and end else "start" if start else "end" if end else "open"
+    return texts[key].format(**values)
+
+
+def visit_texts(docs: OrderDocuments, entry: SaleEntry) -> tuple[str, str | None]:
+    """(date, slot) of a sale: "Mittwoch, 2. Dezember 2026" and "10:00–10:30" for a time slot."""
+    ticket = docs.ticket(entry)
+    start = entry.sale.start_at
+    if start is None:
+        return _validity_text(ticket, docs.locale), None
+    day = long_date(start.astimezone(docs.tz).date(), docs.locale)
+    if ticket is None or ticket.row.ticket_type != "time_slot" or not ticket.row.entry_duration:
+        return day, None
+    end = start + timedelta(minutes=ticket.row.entry_duration)
+    return day, f"{clock_time(start, docs.tz)}–{clock_time(end, docs.tz)}"
+
+
+def sub_ticket_lines(docs: OrderDocuments, entry: SaleEntry) -> list[str]:
+    """ "Subticket Museum: 10:00" per sub ticket of a combined ticket, earliest first."""
+    times = sorted(
+        (datetime.fromisoformat(str(start)), sub_id)
+        for sub_id, start in entry.sale.sub_ticket_times.items()
+    )
+    lines = []
+    for start, sub_id in times:
+        sub = docs.catalog.ticket(int(sub_id))
+        title = (docs.text(sub.row.title) if sub else None) or f"Ticket {sub_id}"
+        lines.append(f"{title}: {clock_time(start, docs.tz)}")
+    return lines
+
+
+def museum_location(docs: OrderDocuments, entry: SaleEntry) -> Location:
+    museum = docs.museum(entry)
+    if museum is None:
+        return Location(street="", zip="", city="")
+    row = museum.row
+    return Location(street=row.street or "", zip=row.zip or "", city=row.city or "")
+
+
+def location_text(docs: OrderDocuments, entry: SaleEntry) -> str:
+    parts = [docs.museum_name(entry), *museum_location(docs, entry).lines()]
+    return ", ".join(part for part in parts if part)
+
+
+def attendee(entry: SaleEntry, index: int) -> str | None:
+    attendees = entry.sale.attendees or []
+    return person_name(attendees[index]) if index < len(attendees) else None
+
+
+def attendee_names(entry: SaleEntry) -> list[str]:
+    return [name for name in map(person_name, entry.sale.attendees or []) if name]
+
+
+# -- tickets --------------------------------------------------------------------------------------
+
+
+def ticket_pages(docs: OrderDocuments, sale_id: int) -> list[TicketPage]:
+    """One page per barcode of the sale; page i names attendee i when names were given."""
+    entry = docs.sale(sale_id)
+    if not entry.barcodes:
+        raise NotFound(f"ticket sale {sale_id} has no barcodes")
+    ticket = docs.ticket(entry)
+    date_text, slot_text = visit_texts(docs, entry)
+    common: dict[str, Any] = {
+        "museum_name": docs.museum_name(entry),
+        "location": museum_location(docs, entry),
+        "ticket_title": entry.sale.title,
+        "ticket_sub_title": docs.text(ticket.row.sub_title) if ticket else None,
+        "date_text": date_text,
+        "slot_text": slot_text,
+        "sub_ticket_lines": sub_ticket_lines(docs, entry),
+        "price_text": format_money(entry.unit_price_cents, locale=docs.locale),
+        "after_sale_information": docs.text(ticket.row.after_sale_information) if ticket else None,
+        "order_reference": str(docs.order.id),
+        "locale": docs.locale,
+    }
+    return [
+        TicketPage(
+            barcode=code.barcode,
+            barcode_method=METHODS.get(code.method, "qr"),
+            attendee_name=attendee(entry, index),
+            **common,
+        )
+        for index, code in enumerate(entry.barcodes)
+    ]
+
+
+def ticket_filename(docs: OrderDocuments, sale_id: int) -> str:
+    return safe_filename(f"tickets-{docs.order.id}-{sale_id}.pdf")
+
+
+# -- invoice --------------------------------------------------------------------------------------
+
+
+def _seller(docs: OrderDocuments, entry: SaleEntry) -> Seller:
+    museum = docs.museum(entry)
+    row = museum.row if museum else None
+    return Seller(
+        name=docs.museum_name(entry),
+        street=(row.street if row else None) or "",
+        zip=(row.zip if row else None) or "",
+        city=(row.city if row else None) or "",
+        country=(row.country if row else None) or "",
+        vat_id=row.vat_id if row else None,
+    )
+
+
+def buyer_lines(customer: Customer | None) -> list[str]:
+    if customer is None:
+        return []
+    name = person_name({"name": customer.name, "surname": customer.surname})
+    town = " ".join(part for part in (customer.addr_zip, customer.addr_city) if part)
+    lines = (customer.addr_institution, name, customer.addr_street, town, customer.addr_country)
+    return [line for line in lines if line]
+
+
+def _line_title(docs: OrderDocuments, entry: SaleEntry) -> str:
+    """The ticket with its visit, so that each line carries its date of service."""
+    start = entry.sale.start_at
+    if start is None:
+        return entry.sale.title
+    when = format_date(start.astimezone(docs.tz).date(), docs.locale)
+    ticket = docs.ticket(entry)
+    if ticket is not None and ticket.row.ticket_type == "time_slot":
+        when = f"{when}, {clock_time(start, docs.tz)}"
+    return f"{entry.sale.title} – {when}"
+
+
+def _delivery_date(docs: OrderDocuments) -> date | None:
+    days = {e.sale.start_at.astimezone(docs.tz).date() for e in docs.sales if e.sale.start_at}
+    single = len(days) == 1 and all(e.sale.start_at for e in docs.sales)
+    return days.pop() if single else None
+
+
+def invoice_data(docs: OrderDocuments) -> InvoiceData:
+    """The invoice of the items not cancelled; the seller is the museum of the first of them."""
+    order = docs.order
+    if order.invoice_number is None:
+        raise NotFound(f"order {order.id} has no invoice")
+    if not docs.sales:
+        raise NotFound(f"order {order.id} has no items left to invoice")
+    issued = order.finalized_at or order.created_at
+    return InvoiceData(
+        number=order.invoice_number,
+        issued_on=issued.astimezone(docs.tz).date(),
+        seller=_seller(docs, docs.sales[0]),
+        buyer_lines=buyer_lines(docs.customer),
+        lines=[
+            InvoiceLine(
+                title=_line_title(docs, entry),
+                quantity=entry.sale.quantity,
+                unit_price_cents=entry.unit_price_cents,
+                total_cents=entry.item.price_cents,
+                vat_pct=entry.item.vat_pct,
+                tax_included=entry.item.tax_included,
+            )
+            for entry in docs.sales
+        ],
+        locale=docs.locale,
+        delivery_date=_delivery_date(docs),
+        order_reference=str(order.id),
+    )
+
+
+def invoice_filename(docs: OrderDocuments) -> str:
+    return safe_filename(f"invoice-{docs.order.invoice_number}.pdf")
+
+
+# -- Wallet ---------------------------------------------------------------------------------------
+
+
+def pass_data(docs: OrderDocuments, sale_id: int, barcode: str) -> PassData:
+    entry = docs.sale(sale_id)
+    index = next((i for i, c in enumerate(entry.barcodes) if c.barcode == barcode), None)
+    if index is None:
+        raise NotFound(f"barcode {barcode} not found in ticket sale {sale_id}")
+    museum = docs.museum_name(entry)
+    date_text, slot_text = visit_texts(docs, entry)
+    start = entry.sale.start_at
+    return PassData(
+        serial=barcode,
+        barcode=barcode,
+        barcode_method=METHODS.get(entry.barcodes[index].method, "qr"),
+        organization_name=museum or entry.sale.title,
+        description=PASS_DESCRIPTION[docs.locale].format(museum=museum).strip(),
+        ticket_title=entry.sale.title,
+        date_text=date_text,
+        slot_text=slot_text,
+        location_text=location_text(docs, entry),
+        holder_name=attendee(entry, index),
+        relevant_date=start.astimezone(docs.tz) if start else None,
+        pass_type_identifier=docs.settings.wallet_pass_type_id,
+        team_identifier=docs.settings.wallet_team_id,
+        locale=docs.locale,
+    )
+
+
+def pass_filename(barcode: str) -> str:
+    return safe_filename(f"ticket-{barcode}.pkpass")
+
+
+_signers: dict[tuple[str | None, ...], PassSigner] = {}
+_signers_lock = threading.Lock()
+
+
+def _load_signer(settings: Settings) -> PassSigner:
+    if settings.wallet_certificate:
+        if not settings.wallet_key:
+            raise ValueError("KASSE_WALLET_CERTIFICATE needs its key in KASSE_WALLET_KEY")
+        chain = Path(settings.wallet_chain) if settings.wallet_chain else None
+        return PassSigner.from_files(
+            Path(settings.wallet_certificate), Path(settings.wallet_key), chain
+        )
+    return development_signer(
+        Path(settings.wallet_dev_folder),
+        pass_type_identifier=settings.wallet_pass_type_id,
+        team_identifier=settings.wallet_team_id,
+    )
+
+
+def wallet_signer(settings: Settings) -> PassSigner:
+    """The configured pass certificate, else the development chain; read once per process.
+
+    Blocking (file reads, key generation on first use): call it in a worker thread.
+    """
+    key = (
+        settings.wallet_certificate,
+        settings.wallet_key,
+        settings.wallet_chain,
+        settings.wallet_dev_folder,
+        settings.wallet_pass_type_id,
+        settings.wallet_team_id,
+    )
+    with _signers_lock:
+        signer = _signers.get(key)
+        if signer is None:
+            signer = _signers[key] = _load_signer(settings)
+        return signer
+
+
+# -- links ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaleLinks:
+    tickets_pdf: str
+    passbooks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DocumentLinks:
+    sales: tuple[SaleLinks, ...]  # in the order of OrderDocuments.sales
+    invoice_pdf: str | None
+
+
+def document_links(docs: OrderDocuments) -> DocumentLinks:
+    """Absolute links to every document of the order, each carrying the order's token."""
+    base = f"{docs.settings.public_url.rstrip('/')}{API_PREFIX}/orders/{docs.order.id}"
+    query = "?" + urlencode({"token": docs.order.token})
+    sales = tuple(
+        SaleLinks(
+            tickets_pdf=f"{base}/tickets/{entry.sale.id}.pdf{query}",
+            passbooks=tuple(
+                f"{base}/tickets/{entry.sale.id}/passbooks/{quote(c.barcode, safe='')}.pkpass"
+                f"{query}"
+                for c in entry.barcodes
+            ),
+        )
+        for entry in docs.sales
+    )
+    invoice = f"{base}/invoice.pdf{query}" if docs.order.invoice_number else None
+    return DocumentLinks(sales=sales, invoice_pdf=invoice)
