@@ -1,7 +1,8 @@
 """Documents of an order, rendered from plain data: ticket PDFs, invoice PDFs, Wallet passes.
 
-Pure functions over the frozen dataclasses in ``kasse.documents.data``: no database, no HTTP. The
-caller localizes dates, slots and ticket prices; the renderers lay out and encode barcodes.
+The renderers are pure functions over the frozen dataclasses in ``kasse.documents.data`` (no
+database, no HTTP): the caller localizes dates, slots and prices, they lay out and encode barcodes.
+``service.py`` builds that data from an order and ``routes.py`` serves it behind the order token.
 
     pdf = render_ticket_pdf([TicketPage(...), ...])     # one A4 page per barcode
     pdf = render_invoice_pdf(InvoiceData(...))
