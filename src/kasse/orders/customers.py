@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.core.errors import Unprocessable
@@ -29,21 +30,44 @@ def _has_details(data: CustomerIn) -> bool:
     return any(getattr(data, name) is not None for name in CUSTOMER_FIELDS)
 
 
+async def _by_foreign_id(session: AsyncSession, foreign_id: str) -> Customer | None:
+    customer: Customer | None = await session.scalar(
+        select(Customer).where(Customer.foreign_id == foreign_id)
+    )
+    return customer
+
+
+async def _insert_with_foreign_id(
+    session: AsyncSession, foreign_id: str, api_token_id: int | None, now: datetime
+) -> Customer:
+    """A new customer with ``foreign_id``, or the one a concurrent request just created with it:
+    the insert waits for that request and then does nothing, instead of failing the unique key."""
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.execute(
+        insert_fn(Customer)
+        .values(foreign_id=foreign_id, api_token_id=api_token_id, created_at=now)
+        .on_conflict_do_nothing(index_elements=["foreign_id"])
+    )
+    customer = await _by_foreign_id(session, foreign_id)
+    assert customer is not None
+    return customer
+
+
 async def resolve_customer(
     session: AsyncSession, data: CustomerIn, api_token_id: int | None, now: datetime
 ) -> Customer:
     """The customer a finalize names: known by ``foreign_id`` (updated with what is given) or new."""
-    customer = None
     if data.foreign_id is not None:
-        customer = await session.scalar(
-            select(Customer).where(Customer.foreign_id == data.foreign_id)
-        )
-        if customer is None and not _has_details(data):
-            raise Unprocessable(f"no customer with foreign_id {data.foreign_id!r}")
+        customer = await _by_foreign_id(session, data.foreign_id)
+        if customer is None:
+            if not _has_details(data):
+                raise Unprocessable(f"no customer with foreign_id {data.foreign_id!r}")
+            customer = await _insert_with_foreign_id(session, data.foreign_id, api_token_id, now)
     elif not _has_details(data):
         raise Unprocessable("customer: give a foreign_id or the customer's details")
-    if customer is None:
-        customer = Customer(foreign_id=data.foreign_id, api_token_id=api_token_id, created_at=now)
+    else:
+        customer = Customer(api_token_id=api_token_id, created_at=now)
         session.add(customer)
     for name in CUSTOMER_FIELDS:
         value = getattr(data, name)

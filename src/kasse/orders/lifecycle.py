@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.availability.capacity import (
@@ -105,18 +106,22 @@ async def _record_payment(ctx: LifecycleContext, order: Order, payment: PaymentI
 
 
 async def _next_invoice_number(ctx: LifecycleContext) -> str:
-    """Gap-free: the counter moves in the finalizing transaction, so a rollback takes it back."""
-    result = await ctx.session.execute(
-        update(InvoiceCounter)
-        .where(InvoiceCounter.id == 1)
-        .values(last_number=InvoiceCounter.last_number + 1)
+    """Gap-free: the counter moves in the finalizing transaction, so a rollback takes it back.
+
+    One upsert, so that the very first numbers cannot race: concurrent finalizes queue on the
+    counter row (or on its insert) instead of both inserting it.
+    """
+    dialect = ctx.session.get_bind().dialect.name
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    number = await ctx.session.scalar(
+        insert_fn(InvoiceCounter)
+        .values(id=1, last_number=1)
+        .on_conflict_do_update(
+            index_elements=["id"], set_={"last_number": InvoiceCounter.last_number + 1}
+        )
         .returning(InvoiceCounter.last_number)
     )
-    number = result.scalar_one_or_none()
-    if number is None:
-        ctx.session.add(InvoiceCounter(id=1, last_number=1))
-        await ctx.session.flush()
-        number = 1
+    assert number is not None
     return f"{ctx.now.astimezone(ctx.tz).year}-{number:06d}"
 
 
@@ -162,16 +167,18 @@ async def _start_pay_by_link(ctx: LifecycleContext, order: Order) -> None:
         raise Unprocessable("pay_by_link needs an order that is not binding yet (two-phase flow)")
     if await _customer_email(ctx.session, order) is None:
         raise Unprocessable("pay_by_link needs a customer with an email address")
-    order.pay_by_link = True
-    order.expires_at = ctx.now + timedelta(minutes=ctx.settings.pay_by_link_minutes)
-    # The held places now last as long as the payment link.
-    item_ids = [i.id for i in await _active_items(ctx.session, order)]
-    if item_ids:
-        await ctx.session.execute(
-            update(ReservationHold)
-            .where(ReservationHold.order_item_id.in_(item_ids))
-            .values(valid_until=order.expires_at)
-        )
+    if not order.pay_by_link:
+        # The held places now last as long as the payment link. A link sent again (to a
+        # corrected address, say) keeps the first deadline: else the places could be held forever.
+        order.pay_by_link = True
+        order.expires_at = ctx.now + timedelta(minutes=ctx.settings.pay_by_link_minutes)
+        item_ids = [i.id for i in await _active_items(ctx.session, order)]
+        if item_ids:
+            await ctx.session.execute(
+                update(ReservationHold)
+                .where(ReservationHold.order_item_id.in_(item_ids))
+                .values(valid_until=order.expires_at)
+            )
     await _send_mail(ctx, order, "payment_link")
 
 
@@ -245,6 +252,9 @@ async def cancel_order(ctx: LifecycleContext, order_ref: str, item_ids: list[int
     order = await find_order(ctx.session, ctx.principal, order_ref, for_update=True)
     if order.status == "cancelled":
         raise Unprocessable(f"order {order.id} is already cancelled")
+    if is_expired(order, ctx.now):
+        # Callers already see it cancelled; the housekeeping marks it so with its expiry time.
+        raise Unprocessable(f"order {order.id} expired and gave its places back")
     if item_ids is None:
         await _release(ctx, order, await _active_items(ctx.session, order))
         order.status = "cancelled"
@@ -252,8 +262,6 @@ async def cancel_order(ctx: LifecycleContext, order_ref: str, item_ids: list[int
         order.cancelled_at = ctx.now
         order.expires_at = None
     else:
-        if is_expired(order, ctx.now):
-            raise Unprocessable(f"order {order.id} expired and gave its places back")
         await _release(ctx, order, await _items_to_cancel(ctx, order, item_ids))
     await ctx.session.flush()
     return order
@@ -292,9 +300,15 @@ async def order_by_barcode(ctx: LifecycleContext, barcode: str) -> Order:
 async def expire_orders(session: AsyncSession, now: datetime) -> int:
     """Tidy up created orders past their expiry. Correctness never waits for this: readers already
     ignore their holds, and callers already see them as cancelled."""
+    # Lock the rows first and skip those a request holds (a finalize may be extending a pay-by-link
+    # order right now): the holds below are dropped only for orders that are still expired.
     expired = list(
         await session.scalars(
-            select(Order.id).where(Order.status == "created", Order.expires_at <= now).limit(500)
+            select(Order.id)
+            .where(Order.status == "created", Order.expires_at <= now)
+            .order_by(Order.id)
+            .limit(500)
+            .with_for_update(skip_locked=True)
         )
     )
     if not expired:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.catalog.snapshot import Catalog
@@ -66,7 +66,13 @@ async def list_orders(
         Order.created_at >= begin, Order.created_at < end
     )
     if flt.valid is not None:
-        query = query.where(Order.is_valid == flt.valid)
+        # Valid as callers see it: a created order past its expiry is no longer valid, whether
+        # or not the housekeeping has marked it cancelled yet.
+        expired = and_(
+            Order.status == "created", Order.expires_at.is_not(None), Order.expires_at <= now
+        )
+        valid = and_(Order.is_valid.is_(True), not_(expired))
+        query = query.where(valid if flt.valid else not_(valid))
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
     orders = list(
         await session.scalars(
@@ -205,12 +211,14 @@ def _order_shape(
     now: datetime,
     detail: bool,
 ) -> dict[str, Any]:
+    # An expired order looks the same before and after the housekeeping has marked it cancelled.
+    status = effective_status(order, now)
     shape: dict[str, Any] = {
         "id": order.id,
         "token": order.token,
         "is_valid": effective_validity(order, now),
-        "status": effective_status(order, now),
-        "expires_at": render(order.expires_at, tz) if order.status == "created" else None,
+        "status": status,
+        "expires_at": render(order.expires_at, tz) if status == "created" else None,
         "total_price_cents": order.total_price_cents,
         "comment": order.comment,
         "reference": order.reference,
@@ -225,7 +233,7 @@ def _order_shape(
                 "price_cents": item.price_cents,
                 "vat_pct": f"{item.vat_pct:.1f}",
                 "tax_included": item.tax_included,
-                "cancelled": item.cancelled_at is not None,
+                "cancelled": item.cancelled_at is not None or status == "cancelled",
                 "attributes": _ticket_attributes(
                     catalog, sales[item.id], codes[sales[item.id].id], tz, locale
                 ),
