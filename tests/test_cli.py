@@ -151,6 +151,24 @@ def test_token_create_prints_only_a_token_that_authenticates(migrated: Path) -> 
     assert all(token not in token_hash for _, token_hash in stored)  # only the hash is stored
 
 
+def test_token_create_with_flow_and_customer(migrated: Path) -> None:
+    two_phase = runner.invoke(
+        app, ["token", "create", "--access", "reseller", "--flow", "two-phase"]
+    )
+    assert two_phase.exit_code == 0, two_phase.output
+    visitor = runner.invoke(app, ["token", "create", "--access", "customer", "--customer", "C-7"])
+    assert visitor.exit_code == 0, visitor.output
+    misplaced = runner.invoke(app, ["token", "create", "--access", "user", "--customer", "C-7"])
+    assert misplaced.exit_code == 1
+    assert misplaced.stdout == ""
+    with sqlite3.connect(migrated) as conn:
+        rows = conn.execute(
+            "SELECT t.access, t.flow, c.foreign_id FROM api_tokens t "
+            "LEFT JOIN customers c ON c.id = t.customer_id ORDER BY t.id"
+        ).fetchall()
+    assert rows == [("reseller", "two-phase", None), ("customer", "direct", "C-7")]
+
+
 def test_token_create_every_run_makes_a_new_token(migrated: Path) -> None:
     tokens = {
         runner.invoke(app, ["token", "create", "--access", "user"]).stdout.strip() for _ in range(2)

@@ -30,6 +30,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse import __version__
 from kasse.catalog.demo import demo_catalog
@@ -40,7 +41,7 @@ from kasse.core.clock import Clock
 from kasse.core.db import Instance, open_instance
 from kasse.core.errors import KasseError
 from kasse.migrations import alembic_config, upgrade
-from kasse.models import Museum
+from kasse.models import Customer, Museum
 from kasse.settings import Settings
 
 T = TypeVar("T")
@@ -288,9 +289,28 @@ def _local_today(settings: Settings) -> date:
 # --- tokens --------------------------------------------------------------------------------------
 
 
+async def _customer_id(session: AsyncSession, foreign_id: str) -> int:
+    """The customer with this foreign_id, created when the instance does not know it yet."""
+    customer: Customer | None = await session.scalar(
+        select(Customer).where(Customer.foreign_id == foreign_id)
+    )
+    if customer is None:
+        customer = Customer(foreign_id=foreign_id, created_at=Clock().now())
+        session.add(customer)
+        await session.flush()
+    return customer.id
+
+
 async def _create_token(
-    instance: Instance, access: AccessLevel, museum_ids: list[int], name: str, flow: str = "direct"
+    instance: Instance,
+    access: AccessLevel,
+    museum_ids: list[int],
+    name: str,
+    flow: str = "direct",
+    customer: str | None = None,
 ) -> str:
+    if customer is not None and access is not AccessLevel.customer:
+        raise CliError("--customer goes with --access customer")
     async with instance.write_sessions() as session, session.begin():
         if museum_ids:
             known = set(await session.scalars(select(Museum.id).where(Museum.id.in_(museum_ids))))
@@ -307,6 +327,7 @@ async def _create_token(
             name=name,
             now=Clock().now(),
             flow=flow,
+            customer_id=await _customer_id(session, customer) if customer else None,
         )
 
 
@@ -465,6 +486,14 @@ def token_create(
             help="direct: orders are binding at creation; two-phase: only after finalize.",
         ),
     ] = Flow.direct,
+    customer: Annotated[
+        str | None,
+        typer.Option(
+            "--customer",
+            metavar="FOREIGN_ID",
+            help="With --access customer: the customer (by foreign_id) whose orders it sees and rates.",
+        ),
+    ] = None,
     instance: InstanceOption = None,
 ) -> None:
     """Create an API token and print it: the only time it is ever shown (only its hash is stored).
@@ -479,7 +508,7 @@ def token_create(
             settings,
             instance_name,
             url,
-            lambda inst: _create_token(inst, access, museum or [], label, flow.value),
+            lambda inst: _create_token(inst, access, museum or [], label, flow.value, customer),
         )
     except CliError as exc:
         raise _fail(exc) from exc

@@ -24,6 +24,7 @@ class Principal:
     token_id: int | None = None
     museum_ids: frozenset[int] | None = None  # None: every museum of the instance
     flow: str = "direct"  # "two-phase": orders are binding only after finalize
+    customer_id: int | None = None  # the customer a customer token speaks for
 
     @property
     def is_public(self) -> bool:
@@ -64,6 +65,7 @@ async def principal_for(session: AsyncSession, token: str | None) -> Principal:
         token_id=row.id,
         museum_ids=museums,
         flow=row.flow,
+        customer_id=row.customer_id,
     )
 
 
@@ -75,6 +77,7 @@ async def create_api_token(
     name: str,
     now: datetime,
     flow: str = "direct",
+    customer_id: int | None = None,
 ) -> str:
     """Store a new token's hash and return the token itself, the only time it is ever seen."""
     token = new_token(32)
@@ -85,6 +88,7 @@ async def create_api_token(
             access=access,
             museum_ids=museum_ids,
             flow=flow,
+            customer_id=customer_id,
             created_at=now,
         )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kasse.models.base import Base
@@ -21,4 +21,8 @@ class ApiToken(Base):
     museum_ids: Mapped[list[Any]] = mapped_column(default=list)
     # "direct": an order is binding at creation; "two-phase": only after POST /orders/:id/finalize
     flow: Mapped[str] = mapped_column(String(20), default="direct", server_default="direct")
+    # A customer token speaks for this customer: it sees (and may rate) the customer's orders.
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE", use_alter=True)
+    )
     created_at: Mapped[datetime]

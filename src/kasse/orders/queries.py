@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, not_, select
+from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.catalog.snapshot import Catalog
@@ -35,7 +35,13 @@ class OrderFilter:
 
 
 def _visible(query: Select[Any], principal: Principal, only_mine: bool) -> Select[Any]:
-    """Users and cash points see every order; resellers and customers only their own."""
+    """Users and cash points see every order; resellers their own; customers theirs."""
+    if principal.access == "customer" and principal.customer_id is not None and not only_mine:
+        return query.where(
+            or_(
+                Order.customer_id == principal.customer_id, Order.api_token_id == principal.token_id
+            )
+        )
     if principal.access in ("reseller", "customer") or only_mine:
         return query.where(Order.api_token_id == principal.token_id)
     return query
