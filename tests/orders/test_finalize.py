@@ -14,7 +14,15 @@ import httpx
 from sqlalchemy import func, select, update
 from tests.helpers import postgres_only
 
-from kasse.models import Barcode, Customer, Order, OutboxMessage, Payment, ReservationHold
+from kasse.models import (
+    Barcode,
+    Customer,
+    Order,
+    OrderItem,
+    OutboxMessage,
+    Payment,
+    ReservationHold,
+)
 from kasse.orders.housekeeping import tidy_once
 from kasse.orders.lifecycle import expire_orders
 
@@ -459,6 +467,17 @@ async def test_expire_orders_marks_expired_orders_cancelled(kasse, day):
     row = await stored_order(kasse, stale["id"])
     assert (row.status, row.is_valid, row.expires_at) == ("cancelled", False, None)
     assert row.cancelled_at == datetime.fromisoformat(stale["expires_at"])
+    # No half-cancelled order: its items are cancelled at the same moment.
+    assert (
+        await count(
+            kasse,
+            OrderItem,
+            OrderItem.order_id == stale["id"],
+            OrderItem.cancelled_at == row.cancelled_at,
+        )
+        == 1
+    )
+    assert await count(kasse, OrderItem, OrderItem.cancelled_at.is_not(None)) == 1
     assert (await stored_order(kasse, fresh["id"])).status == "created"
     assert (await stored_order(kasse, binding["id"])).status == "finalized"
     assert await count(kasse, ReservationHold) == 1  # the fresh order's one slot

@@ -317,6 +317,13 @@ async def expire_orders(session: AsyncSession, now: datetime) -> int:
         await session.scalars(select(OrderItem.id).where(OrderItem.order_id.in_(expired)))
     )
     await drop_order_item_holds(session, item_ids)
+    # Like a whole-order cancellation: the order and every item still active, at the expiry.
+    expiry = select(Order.expires_at).where(Order.id == OrderItem.order_id).scalar_subquery()
+    await session.execute(
+        update(OrderItem)
+        .where(OrderItem.order_id.in_(expired), OrderItem.cancelled_at.is_(None))
+        .values(cancelled_at=expiry)
+    )
     await session.execute(
         update(Order)
         .where(Order.id.in_(expired), Order.status == "created")
