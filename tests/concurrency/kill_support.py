@@ -16,7 +16,6 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -47,7 +46,7 @@ from kasse.models import (
     TicketSale,
 )
 from kasse.settings import Settings
-from tests.concurrency.server import free_port
+from tests.concurrency.server import start_server_process, wait_until_ready
 
 TZ = ZoneInfo("Europe/Berlin")
 ALL_WEEK = {d: "09:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -187,58 +186,16 @@ def _is_live_member(pid: int, pgid: int) -> bool:
     return int(fields[2]) == pgid and fields[0] != "Z"
 
 
-STARTUP_SECONDS = 90  # two workers importing the app on a busy two-core machine take a while
-
-
-def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], workers: int) -> None:
-    """Until both workers answer (``run_server``'s wait, with more patience)."""
-    deadline = time.monotonic() + STARTUP_SECONDS
-    ready = 0
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base_url}/openapi.json", timeout=5).status_code == 200:
-                ready += 1
-                if ready >= workers * 3:
-                    return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("server did not start in time")
-
-
 @contextmanager
 def killable_server(
     database_url: str, *, workers: int = 2, **settings: str
 ) -> Iterator[KillableServer]:
     """Like ``run_server``, but in a process group of its own, so that :meth:`KillableServer.kill`
     takes the supervisor and every worker down at once. Stopped normally on exit if still alive."""
-    port = free_port()
-    env = {**os.environ, "KASSE_DATABASE_URL": database_url, "KASSE_LOG_LEVEL": "warning"}
-    env.update({f"KASSE_{key.upper()}": value for key, value in settings.items()})
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "kasse.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        start_new_session=True,
-    )
-    server = KillableServer(base_url=f"http://127.0.0.1:{port}", process=process)
+    process, base_url = start_server_process(database_url, workers, settings, own_session=True)
+    server = KillableServer(base_url=base_url, process=process)
     try:
-        _wait_until_ready(server.base_url, process, workers)
+        wait_until_ready(server.base_url, process, workers)
         yield server
     finally:
         if not server.killed:

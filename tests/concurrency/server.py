@@ -21,7 +21,8 @@ from kasse.core.clock import Clock
 from kasse.core.db import open_instance
 from kasse.settings import Settings
 
-STARTUP_SECONDS = 30
+# Generous: on a busy two-core CI machine the workers' imports alone can take many seconds.
+STARTUP_SECONDS = 90
 
 
 def free_port() -> int:
@@ -56,9 +57,11 @@ class RunningServer:
     process: subprocess.Popen[bytes]
 
 
-@contextmanager
-def run_server(database_url: str, *, workers: int = 2, **settings: str) -> Iterator[RunningServer]:
-    """uvicorn with ``workers`` processes on loopback; stopped (and waited for) on exit."""
+def start_server_process(
+    database_url: str, workers: int, settings: dict[str, str], *, own_session: bool = False
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start uvicorn with ``workers`` processes on a free loopback port; ``own_session`` puts it in
+    a process group of its own (so that one killpg takes the supervisor and every worker)."""
     port = free_port()
     env = {**os.environ, "KASSE_DATABASE_URL": database_url, "KASSE_LOG_LEVEL": "warning"}
     env.update({f"KASSE_{key.upper()}": value for key, value in settings.items()})
@@ -79,10 +82,17 @@ def run_server(database_url: str, *, workers: int = 2, **settings: str) -> Itera
             "warning",
         ],
         env=env,
+        start_new_session=own_session,
     )
-    base_url = f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def run_server(database_url: str, *, workers: int = 2, **settings: str) -> Iterator[RunningServer]:
+    """uvicorn with ``workers`` processes on loopback; stopped (and waited for) on exit."""
+    process, base_url = start_server_process(database_url, workers, settings)
     try:
-        _wait_until_ready(base_url, process, workers)
+        wait_until_ready(base_url, process, workers)
         yield RunningServer(base_url=base_url, process=process)
     finally:
         process.terminate()
@@ -93,14 +103,14 @@ def run_server(database_url: str, *, workers: int = 2, **settings: str) -> Itera
             process.wait()
 
 
-def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], workers: int) -> None:
+def wait_until_ready(base_url: str, process: subprocess.Popen[bytes], workers: int) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     ready = 0
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}")
         try:
-            if httpx.get(f"{base_url}/openapi.json", timeout=2).status_code == 200:
+            if httpx.get(f"{base_url}/openapi.json", timeout=5).status_code == 200:
                 ready += 1
                 # Give every worker process time to come up, not just the first one.
                 if ready >= workers * 3:
