@@ -10,7 +10,8 @@ def render(moment: datetime | None, tz: ZoneInfo) -> str | None:
     """ISO 8601 with the instance's UTC offset, e.g. ``2026-05-15T14:00:00+02:00``."""
     if moment is None:
         return None
-    return moment.astimezone(tz).isoformat()
+    # Whole seconds, as go~mus writes them; clients compare these strings.
+    return moment.astimezone(tz).replace(microsecond=0).isoformat()
 
 
 def to_utc(moment: datetime, tz: ZoneInfo) -> datetime:
