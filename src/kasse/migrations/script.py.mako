@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import kasse.models.base
+import kasse.models.base  # noqa: F401  (custom column types, when a migration uses them)
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}
