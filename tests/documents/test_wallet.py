@@ -177,8 +177,9 @@ def test_the_development_signer_is_made_once_with_private_files(
 
 
 def test_from_files_loads_pem_and_refuses_a_foreign_key(
-    signer_folder: Path, tmp_path: Path
+    signer: PassSigner, signer_folder: Path, tmp_path: Path
 ) -> None:
+    # ``signer`` writes the development files first: this test must not rely on test order.
     loaded = PassSigner.from_files(
         signer_folder / DEV_PASS_CERT, signer_folder / DEV_PASS_KEY, signer_folder / DEV_CA_CERT
     )
