@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
@@ -72,12 +73,23 @@ async def _order_body(
     return {"order": shape}
 
 
-async def _claim(
-    request: Request, ctx: lifecycle.LifecycleContext, key: str | None
-) -> idempotency.Idempotency:
-    return await idempotency.claim(
+async def _once(
+    request: Request,
+    ctx: lifecycle.LifecycleContext,
+    catalog: Catalog,
+    locale: Locale,
+    key: str | None,
+    work: Callable[[], Awaitable[Order]],
+) -> dict[str, Any] | JSONResponse:
+    """Run a write once per Idempotency-Key: a retry gets the first answer, not a second order."""
+    claim = await idempotency.claim(
         ctx.session, ctx.principal, key, request.method, request.url.path, await request.body()
     )
+    if claim.replay is not None:
+        return claim.replay
+    answer = await _order_body(ctx, catalog, await work(), locale)
+    await claim.remember(answer, ctx.now)
+    return answer
 
 
 @router.post("/orders", response_model=OrderResponse)
@@ -89,9 +101,6 @@ async def create_order(
     locale: CurrentLocale,
     key: IdempotencyKey = None,
 ) -> dict[str, Any] | JSONResponse:
-    claim = await _claim(request, ctx, key)
-    if claim.replay is not None:
-        return claim.replay
     checkout_ctx = checkout.CheckoutContext(
         session=ctx.session,
         catalog=catalog,
@@ -101,10 +110,9 @@ async def create_order(
         tz=ctx.tz,
         locale=locale.code,
     )
-    order = await checkout.create_order(checkout_ctx, body)
-    answer = await _order_body(ctx, catalog, order, locale)
-    await claim.remember(answer, ctx.now)
-    return answer
+    return await _once(
+        request, ctx, catalog, locale, key, lambda: checkout.create_order(checkout_ctx, body)
+    )
 
 
 @router.get("/orders", response_model=OrderListResponse)
@@ -158,13 +166,15 @@ async def finalize_order(
     body: Annotated[FinalizeRequest | None, Body()] = None,
     key: IdempotencyKey = None,
 ) -> dict[str, Any] | JSONResponse:
-    claim = await _claim(request, ctx, key)
-    if claim.replay is not None:
-        return claim.replay
-    order = await lifecycle.finalize_order(ctx, order_id, (body or FinalizeRequest()).order)
-    answer = await _order_body(ctx, catalog, order, locale)
-    await claim.remember(answer, ctx.now)
-    return answer
+    finalize = (body or FinalizeRequest()).order
+    return await _once(
+        request,
+        ctx,
+        catalog,
+        locale,
+        key,
+        lambda: lifecycle.finalize_order(ctx, order_id, finalize),
+    )
 
 
 @router.post("/orders/{order_id}/cancellations", response_model=OrderResponse)
@@ -177,14 +187,10 @@ async def cancel_order(
     body: Annotated[CancellationRequest | None, Body()] = None,
     key: IdempotencyKey = None,
 ) -> dict[str, Any] | JSONResponse:
-    claim = await _claim(request, ctx, key)
-    if claim.replay is not None:
-        return claim.replay
     item_ids = body.order_item_ids if body else None
-    order = await lifecycle.cancel_order(ctx, order_id, item_ids)
-    answer = await _order_body(ctx, catalog, order, locale)
-    await claim.remember(answer, ctx.now)
-    return answer
+    return await _once(
+        request, ctx, catalog, locale, key, lambda: lifecycle.cancel_order(ctx, order_id, item_ids)
+    )
 
 
 @router.put("/orders/{order_id}/rate", response_model=OrderResponse)
