@@ -20,8 +20,10 @@ PYTEST_ARGS ?=
 DEMO_ARGS ?=
 # make lock LOCK_ARGS=--upgrade moves every pin to the newest allowed version
 LOCK_ARGS ?=
+# e.g. make bench BENCH_ARGS=--quick, make bench BENCH_ARGS="--phases pg --only capacity"
+BENCH_ARGS ?=
 
-.PHONY: help install demo test test-fast test-pg lint check-migrations lock clean
+.PHONY: help install demo test test-fast test-pg lint check-migrations lock clean bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -64,6 +66,12 @@ check-migrations: install ## fail when the models and the migrations disagree (a
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	export KASSE_DATABASE_URL="sqlite:///$$tmp/check.db"; \
 	$(VENV)/bin/kasse db upgrade && $(VENV)/bin/alembic check
+
+bench: install ## the load benchmark on PostgreSQL and SQLite (needs wrk, pgbench); see docs/performance.md
+	@for tool in wrk pgbench psql createdb dropdb; do command -v $$tool >/dev/null || { \
+		echo "make bench needs $$tool: apt-get install wrk postgresql-client (Debian/Ubuntu)" >&2; \
+		exit 1; }; done
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 lock: | $(UV) ## re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \

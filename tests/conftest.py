@@ -30,6 +30,7 @@ from kasse.catalog.loader import load_catalog_data
 from kasse.core.auth import create_api_token
 from kasse.core.clock import FrozenClock
 from kasse.core.db import Instance
+from kasse.coupons.ratelimit import AttemptLimiter
 from kasse.migrations import upgrade
 from kasse.models import (
     ApiToken,
@@ -37,7 +38,7 @@ from kasse.models import (
     CatalogState,
 )
 from kasse.settings import Settings
-from tests.helpers import IS_POSTGRES, TEST_DATABASE_URL
+from tests.helpers import IS_POSTGRES, NO_CACHES, TEST_DATABASE_URL
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -165,7 +166,7 @@ class Kasse:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, instances={})
+    return Settings(database_url=database_url, instances={}, **NO_CACHES)
 
 
 # Everything but master data and tokens, children before parents.
@@ -182,6 +183,7 @@ MASTER_TABLES = frozenset(
         "ticket_museums",
         "ticket_exhibitions",
         "ticket_quotas",
+        "coupons",
     }
 )
 LIVE_TABLES = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in MASTER_TABLES]
@@ -201,6 +203,8 @@ class Shared:
     """One app per test session (and xdist worker); each test gets it back with demo data only."""
 
     harness: Kasse
+    # the app's coupon code attempts: counted afresh for every test
+    code_attempts: AttemptLimiter | None = None
     catalog_version: int = -1
     token_ids: tuple[int, ...] = ()
 
@@ -237,6 +241,8 @@ class Shared:
             for table in LIVE_TABLES:
                 await session.execute(table.delete())
             await session.execute(delete(ApiToken).where(ApiToken.id.not_in(self.token_ids)))
+        if self.code_attempts is not None:
+            await self.code_attempts.forget_everyone()
         return h
 
 
@@ -253,13 +259,17 @@ async def shared(
     clock = FrozenClock(datetime.now(UTC).replace(microsecond=0))
     mail_folder = tmp_path_factory.mktemp("mail")
     app = create_app(
-        Settings(database_url=url, instances={}, mail_url=f"file://{mail_folder}"), clock=clock
+        Settings(database_url=url, instances={}, mail_url=f"file://{mail_folder}", **NO_CACHES),
+        clock=clock,
     )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             instance: Instance = app.state.instances[""]
-            yield Shared(Kasse(client=client, clock=clock, instance=instance, tokens={}))
+            yield Shared(
+                Kasse(client=client, clock=clock, instance=instance, tokens={}),
+                code_attempts=app.state.coupon_attempts,
+            )
 
 
 @pytest.fixture

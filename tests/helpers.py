@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -29,3 +30,8 @@ async def truncate_all(instance: Instance) -> None:
     async with instance.write_engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         await conn.execute(text("UPDATE catalog_state SET version = version + 1"))
+
+
+# Tests change the catalog and tokens under a running app and look at once, so their apps read
+# them on every request; tests/core/test_caches.py covers the per-process caches.
+NO_CACHES: dict[str, Any] = {"catalog_check_seconds": 0, "token_cache_seconds": 0}

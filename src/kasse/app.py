@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from kasse import __version__
+from kasse.annual.routes import router as annual_router
 from kasse.availability.routes import router as availability_router
 from kasse.catalog.routes import router as catalog_router
 from kasse.core.clock import Clock
@@ -17,6 +18,8 @@ from kasse.core.db import open_instances
 from kasse.core.handlers import install_error_handlers
 from kasse.core.middleware import RejectNulCharacters
 from kasse.core.schemas import ERROR_RESPONSES
+from kasse.coupons.ratelimit import AttemptLimiter
+from kasse.coupons.routes import router as coupons_router
 from kasse.documents.routes import router as documents_router
 from kasse.entry.routes import router as entry_router
 from kasse.mail.sender import run_mail_senders
@@ -73,6 +76,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.state.settings = settings
     app.state.clock = clock or Clock()
+    # One per app: every request of every instance counts its coupon code attempts here.
+    app.state.coupon_attempts = AttemptLimiter.from_settings(settings)
     install_error_handlers(app)
     app.add_middleware(RejectNulCharacters)
     app.add_middleware(
@@ -86,7 +91,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(reservations_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(catalog_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(orders_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(coupons_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(documents_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(annual_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     # Turnstiles and scanners speak the go~mus v3 entry paths.
     app.include_router(entry_router, prefix="/api/v3", responses=ERROR_RESPONSES)
     _document_optional_auth(app)

@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     payment_link_url: str = "http://127.0.0.1:8000/pay/{token}"
     # Base URL of this server in mails (document links).
     public_url: str = "http://127.0.0.1:8000"
+    # PostgreSQL connections per worker process (no overflow beyond it): keep workers x pool size
+    # (x hosts) below the server's max_connections.
+    db_pool_size: int = 10
+    # Per-process caches. The catalog version is read at most this often, so a catalog loaded by
+    # `kasse load` reaches every worker on every host within this time. An API token's access
+    # level and museums are trusted this long after they were read.
+    catalog_check_seconds: float = 1.0
+    token_cache_seconds: float = 5.0
     # Apple Wallet passes: the pass type certificate, its key and the chain up to Apple's WWDR
     # (PEM files). Without a certificate a development chain is made in wallet_dev_folder: such
     # passes verify against its devca.pem, but Wallet on a device refuses them.
@@ -50,6 +58,17 @@ class Settings(BaseSettings):
     # A time-slot ticket enters from this long before its slot until this long after the slot ends.
     entry_grace_before_minutes: int = 15
     entry_grace_after_minutes: int = 30
+    # Rate limits (coupon code lookups): memory:// holds per process; redis://host:port shares the
+    # counts across workers and hosts, so the limit holds however many processes serve.
+    rate_limit_storage: str = "memory://"
+    # Attempts one client (API token, else address) may make to look up or redeem coupon codes.
+    coupon_lookup_limit: str = "20/minute"
+    # Where the personalization link of an annual-pass order points; {token} is the order's
+    # personalization token (the shop's page, which talks to /api/v4/annual server-side).
+    personalization_url: str = "http://127.0.0.1:8000/personalize?token={token}"
+    # Portrait uploads for annual passes: larger files or images are refused before decoding.
+    portrait_max_bytes: int = 8_000_000
+    portrait_max_pixels: int = 24_000_000
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     log_level: str = "info"
     # smtp://user:pass@host:port (smtp+starttls://, smtps://) or file:///folder (one .eml per mail)

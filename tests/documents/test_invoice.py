@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from kasse.documents import (
     InvoiceData,
     InvoiceLine,
+    PaidByCoupon,
     Seller,
     format_money,
     format_vat_pct,
@@ -191,3 +192,27 @@ def test_a_long_invoice_continues_on_more_pages() -> None:
 def test_an_invoice_needs_lines() -> None:
     with pytest.raises(ValueError):
         render_invoice_pdf(invoice(lines=[]))
+
+
+def test_coupons_that_paid_are_deducted_below_the_total() -> None:
+    paid = [PaidByCoupon("K7QM…", 5000), PaidByCoupon("23AB…", 2775)]
+    pdf = render_invoice_pdf(invoice(coupon_payments=paid))
+    rows = _squash(page_texts(pdf, layout=True)[0])
+    # the lines and the VAT stay as they were: a coupon is a means of payment, not a discount
+    assert "Summe 156,36 € 21,39 € 177,75 €" in rows
+    assert "Gesamtbetrag 177,75 €" in rows
+    assert "Bezahlt mit Gutschein K7QM… -50,00 €" in rows
+    assert "Bezahlt mit Gutschein 23AB… -27,75 €" in rows
+    assert "Zahlbetrag 100,00 €" in rows
+
+    rows = _squash(
+        page_texts(render_invoice_pdf(invoice(locale="en", coupon_payments=paid)), layout=True)[0]
+    )
+    assert "Total amount €177.75" in rows
+    assert "Paid with voucher K7QM… -€50.00" in rows
+    assert "Amount due €100.00" in rows
+
+
+def test_an_invoice_without_coupon_payments_has_no_deductions() -> None:
+    [text] = page_texts(render_invoice_pdf(invoice()))
+    assert "Gutschein" not in text and "Zahlbetrag" not in text

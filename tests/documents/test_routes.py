@@ -8,8 +8,6 @@ import json
 import shutil
 import subprocess
 import zipfile
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,12 +15,10 @@ from typing import Any
 import httpx
 import pytest
 
-from kasse.app import create_app
 from kasse.catalog.demo import demo_catalog
-from kasse.core.db import open_instances
 from kasse.documents.wallet import DEV_CA_CERT
-from kasse.settings import Settings
 from tests.conftest import Kasse
+from tests.documents.conftest import WalletApp
 from tests.documents.scan import Decoded, decode_pages, page_texts
 
 ORDERS = "/api/v4/orders"
@@ -442,32 +438,6 @@ async def test_a_cancelled_order_has_no_invoice(kasse: Kasse, day: date) -> None
 
 
 # --- Wallet passes -------------------------------------------------------------------------------
-
-
-@dataclass
-class WalletApp:
-    client: httpx.AsyncClient
-    folder: Path
-
-
-@pytest.fixture
-async def wallet(kasse: Kasse, tmp_path: Path) -> AsyncIterator[WalletApp]:
-    """A second app on the test's database that keeps its development Wallet chain in tmp_path."""
-    settings = Settings(
-        database_url=kasse.instance.database_url,
-        instances={},
-        mail_url=f"file://{tmp_path / 'mail'}",
-        wallet_dev_folder=str(tmp_path / "wallet"),
-    )
-    app = create_app(settings, clock=kasse.clock)
-    app.state.instances = open_instances(settings)  # no lifespan: no mail or housekeeping loops
-    try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield WalletApp(client, tmp_path / "wallet")
-    finally:
-        for instance in app.state.instances.values():
-            await instance.dispose()
 
 
 def unzip(pkpass: bytes) -> dict[str, bytes]:

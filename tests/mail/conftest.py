@@ -6,6 +6,7 @@ import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import delete
@@ -17,6 +18,7 @@ from kasse.models import OutboxMessage
 from kasse.settings import Settings
 from tests.conftest import migrated_database_named
 from tests.helpers import IS_POSTGRES
+from tests.mail.shop import Shop, open_shop
 from tests.mail.smtp_server import SmtpServer
 
 
@@ -64,3 +66,12 @@ def smtp() -> Iterator[SmtpServer]:
 def running_smtp(smtp: SmtpServer) -> SmtpServer:
     smtp.start()
     return smtp
+
+
+@pytest.fixture
+async def shop(
+    mail_database_url: str, running_smtp: SmtpServer, clock: FrozenClock, tmp_path: Any
+) -> AsyncIterator[Shop]:
+    wallet = str(tmp_path / "wallet")
+    async with open_shop(mail_database_url, running_smtp, clock, wallet, senders=False) as opened:
+        yield opened

@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import logging
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -104,7 +104,7 @@ async def test_smtp_login_and_no_password_in_the_log(
 
 @composer("test-order-summary")
 async def compose_summary(
-    session: AsyncSession, message: OutboxMessage, instance: Instance
+    session: AsyncSession, message: OutboxMessage, instance: Instance, _now: datetime
 ) -> EmailMessage:
     """A composer that reads the database when the mail is sent, as an order mail would."""
     pending = await session.scalar(

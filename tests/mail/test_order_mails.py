@@ -8,126 +8,44 @@ background sender instead, woken by the commit.
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.message import EmailMessage
 from typing import Any
 
-import httpx
 import pypdf
 import pytest
 
-from kasse.app import create_app
-from kasse.catalog.demo import demo_catalog
 from kasse.catalog.loader import load_catalog_data
-from kasse.core.auth import create_api_token
 from kasse.core.clock import FrozenClock
-from kasse.core.db import Instance, open_instances
-from kasse.mail import deliver_due
-from kasse.settings import Settings
 from tests.documents.scan import Decoded, decode_pages, page_texts
-from tests.helpers import IS_POSTGRES, truncate_all
 from tests.mail.helpers import outbox
+from tests.mail.shop import (
+    EMAIL,
+    ORDERS,
+    PAY,
+    PERSONALIZE,
+    PUBLIC,
+    Shop,
+    assert_no_mail,
+    finalize,
+    finalized,
+    invoice_number,
+    only_mail,
+    open_shop,
+    pdf_attachments,
+    text_of,
+)
 from tests.mail.smtp_server import SmtpServer
 
-ORDERS = "/api/v4/orders"
-PUBLIC = "https://tickets.museum.example"
-PAY = "https://pay.museum.example/checkout/{token}"
-PRICES = {1: 1200, 3: 1400, 6: 1900, 9: 2400}
+PRICES = {1: 1200, 3: 1400, 6: 1900, 8: 4500, 9: 2400}
 FORMATS = {"ean": "EAN13", "code39": "Code39", "qr": "QRCode"}
 MONTHS_DE = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
              "September", "Oktober", "November", "Dezember")  # fmt: skip
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")  # fmt: skip
 WEEKDAYS_DE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-EMAIL = "lukas@example.org"
-CUSTOMER = {"name": "Lukas", "surname": "Schmidt", "email": EMAIL}
-PAYMENT = {"payment_id": "PAY-1", "provider_id": "creditcard"}
-
-
-@dataclass
-class Shop:
-    client: httpx.AsyncClient
-    instance: Instance
-    settings: Settings
-    clock: FrozenClock
-    smtp: SmtpServer
-    tokens: dict[str, str]
-
-    def auth(self, name: str = "two-phase") -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[name]}"}
-
-    def local(self, day: date, clock_time: str) -> str:
-        hour, minute = (int(part) for part in clock_time.split(":"))
-        return datetime(
-            day.year, day.month, day.day, hour, minute, tzinfo=self.instance.tz
-        ).isoformat()
-
-    async def deliver(self) -> int:
-        """One round of the mail sender."""
-        return await deliver_due(self.instance, self.settings, self.clock)
-
-
-async def _prepare(instance: Instance, clock: FrozenClock) -> dict[str, str]:
-    """The demo museum and two reseller tokens (direct and two-phase) on an empty database."""
-    if IS_POSTGRES:  # the worker's mail database outlives a test
-        await truncate_all(instance)
-    async with instance.write_sessions() as session, session.begin():
-        await load_catalog_data(session, demo_catalog(clock.now().date()), locale="de")
-        return {
-            name: await create_api_token(
-                session, access="reseller", museum_ids=[], name=name, now=clock.now(), flow=flow
-            )
-            for name, flow in (("reseller", "direct"), ("two-phase", "two-phase"))
-        }
-
-
-@asynccontextmanager
-async def open_shop(
-    database_url: str, smtp: SmtpServer, clock: FrozenClock, wallet: str, *, senders: bool
-) -> AsyncIterator[Shop]:
-    settings = Settings(
-        database_url=database_url,
-        instances={},
-        mail_url=smtp.url,
-        mail_from="Museum <tickets@museum.example>",
-        public_url=PUBLIC + "/",
-        payment_link_url=PAY,
-        wallet_dev_folder=wallet,
-    )
-    app = create_app(settings, clock=clock)
-    async with _running(app, settings, senders=senders):
-        instance: Instance = app.state.instances[""]
-        tokens = await _prepare(instance, clock)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield Shop(client, instance, settings, clock, smtp, tokens)
-
-
-@asynccontextmanager
-async def _running(app: Any, settings: Settings, *, senders: bool) -> AsyncIterator[None]:
-    """With the lifespan (mail sender and housekeeping loops), or only the instances."""
-    if senders:
-        async with app.router.lifespan_context(app):
-            yield
-        return
-    app.state.instances = open_instances(settings)
-    try:
-        yield
-    finally:
-        for instance in app.state.instances.values():
-            await instance.dispose()
-
-
-@pytest.fixture
-async def shop(
-    mail_database_url: str, running_smtp: SmtpServer, clock: FrozenClock, tmp_path: Any
-) -> AsyncIterator[Shop]:
-    wallet = str(tmp_path / "wallet")
-    async with open_shop(mail_database_url, running_smtp, clock, wallet, senders=False) as opened:
-        yield opened
 
 
 def item(ticket_id: int, quantity: int, time: str, **attrs: Any) -> dict[str, Any]:
@@ -155,62 +73,12 @@ async def created(shop: Shop, *items: dict[str, Any], locale: str = "de") -> dic
     return order
 
 
-async def finalize(shop: Shop, order: dict[str, Any], **body: Any) -> httpx.Response:
-    payload = {"customer": CUSTOMER, "payment": PAYMENT, "completed": True, **body}
-    return await shop.client.post(
-        f"{ORDERS}/{order['id']}/finalize", json={"order": payload}, headers=shop.auth()
-    )
-
-
-async def finalized(shop: Shop, order: dict[str, Any], **body: Any) -> dict[str, Any]:
-    r = await finalize(shop, order, **body)
-    assert r.status_code == 200, r.text
-    done: dict[str, Any] = r.json()["order"]
-    return done
-
-
-async def only_mail(shop: Shop) -> EmailMessage:
-    """Exactly one mail went out in this round, to the customer."""
-    assert await shop.deliver() == 1
-    assert await shop.deliver() == 0
-    [received] = shop.smtp.received
-    assert received.rcpt_tos == [EMAIL]
-    return received.message
-
-
-async def assert_no_mail(shop: Shop) -> None:
-    assert await shop.deliver() == 0
-    assert shop.smtp.received == []
-
-
-def text_of(mail: EmailMessage) -> str:
-    body = mail.get_body(("plain",))
-    assert body is not None
-    content: str = body.get_content()
-    return content
-
-
-def pdf_attachments(mail: EmailMessage) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    for part in mail.iter_attachments():
-        assert part.get_content_type() == "application/pdf"
-        files[str(part.get_filename())] = part.get_content()
-    return files
-
-
 def german_day(day: date) -> str:
     return f"{WEEKDAYS_DE[day.weekday()]}, {day.day}. {MONTHS_DE[day.month - 1]} {day.year}"
 
 
 def english_day(day: date) -> str:
     return f"{day.strftime('%A')}, {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
-
-
-async def invoice_number(shop: Shop, order: dict[str, Any]) -> str:
-    r = await shop.client.get(f"{ORDERS}/{order['id']}/invoices", headers=shop.auth())
-    [invoice] = r.json()["invoices"]
-    number: str = invoice["number"]
-    return number
 
 
 @dataclass(frozen=True)
@@ -283,6 +151,43 @@ async def test_the_confirmation_carries_links_and_the_tickets(
     assert number in "\n".join(page_texts(invoice))
     assert attachments == {}
     assert expected.title in "\n".join(page_texts(invoice))
+
+
+PERSONALIZE_TEXTS = {
+    "de": "Personalisieren Sie Ihre Jahreskarten: Geben Sie hier an, auf wen jede Karte",
+    "en": "Personalize your annual passes: tell us here whose name each card carries",
+}
+
+
+@pytest.mark.parametrize("locale", ["de", "en"])
+async def test_the_confirmation_of_annual_passes_links_to_their_personalization(
+    shop: Shop, day: date, locale: str
+) -> None:
+    order = await created(
+        shop, item(8, 2, shop.local(day, "10:00")), item(3, 1, shop.local(day, "10:00")),
+        locale=locale,
+    )  # fmt: skip
+    await finalized(shop, order)
+    body = text_of(await only_mail(shop))
+    assert PERSONALIZE_TEXTS[locale] in body
+    [token] = re.findall(re.escape(PERSONALIZE.format(token="")) + r"([A-Za-z0-9_-]+)", body)
+    assert token != order["token"]
+    r = await shop.client.get("/api/v4/annual/order", params={"token": token})
+    assert r.status_code == 200, r.text
+    shown = r.json()["order"]
+    assert shown["id"] == order["id"] and shown["customer"]["email"] == EMAIL
+    [sale] = shown["ticket_sales"]
+    assert len(sale["personalizations"]) == 2
+
+
+async def test_a_confirmation_without_annual_passes_has_no_personalization_link(
+    shop: Shop, day: date
+) -> None:
+    order = await created(shop, item(3, 1, shop.local(day, "10:00")))
+    await finalized(shop, order)
+    body = text_of(await only_mail(shop))
+    assert PERSONALIZE.format(token="") not in body
+    assert PERSONALIZE_TEXTS["de"] not in body
 
 
 async def test_suppress_mail_sends_nothing(shop: Shop, day: date) -> None:

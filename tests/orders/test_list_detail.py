@@ -71,6 +71,7 @@ async def test_the_list_shape_and_newest_first(kasse, day):
         assert set(shown) == LIST_FIELDS
     # The list entry is the detail minus the detail-only keys.
     detail_only = ("payment_status", "billing_address_id", "customer_id", "pay_by_link", "paid")
+    detail_only += ("coupons", "coupon_cents", "amount_due_cents", "personalization_token")
     detail = {k: v for k, v in third.items() if k not in detail_only}
     assert body["orders"][0] == detail
 
@@ -182,6 +183,10 @@ async def test_the_detail_by_id_and_by_token(kasse, day):
         "customer_id",
         "pay_by_link",
         "paid",
+        "coupons",
+        "coupon_cents",
+        "amount_due_cents",
+        "personalization_token",
     }
 
 

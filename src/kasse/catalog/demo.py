@@ -23,7 +23,8 @@ def _texts(de: str, en: str) -> dict[str, str]:
 
 
 def demo_catalog(today: date) -> dict[str, Any]:
-    """Two museums (closed on Mondays and on Christmas Eve), six quotas and every kind of ticket."""
+    """Two museums (closed on Mondays and on Christmas Eve), six quotas, every kind of ticket and
+    three coupons."""
     christmas_eve = date(today.year, 12, 24)
     return {
         "museums": [
@@ -257,6 +258,39 @@ def demo_catalog(today: date) -> dict[str, Any]:
                 "museum_ids": [2],
                 "exhibition_ids": [2],
                 "quota_ids": [4],
+            },
+        ],
+        "coupons": [
+            {
+                "id": 1,
+                "title": _texts("Gutschein 25 €", "Gift voucher 25 €"),
+                "description": _texts(
+                    "Einlösbar für alle Tickets beider Häuser.",
+                    "Redeemable for every ticket of both houses.",
+                ),
+                "museum_ids": [1, 2],
+                "price_cents": 2500,
+                "value_cents": 2500,
+            },
+            {
+                "id": 2,
+                "title": _texts("Gutschein 50 € zum Sonderpreis", "Gift voucher 50 € on offer"),
+                "description": _texts(
+                    "50 € Guthaben für 45 €.", "A value of 50 € for the price of 45 €."
+                ),
+                "museum_ids": [1, 2],
+                "price_cents": 4500,
+                "value_cents": 5000,
+                "max_quantity": 5,
+            },
+            {
+                "id": 3,
+                "title": _texts("Panorama-Gutschein 20 €", "Panorama voucher 20 €"),
+                "description": _texts("Nur an der Kasse erhältlich.", "Sold at the desk only."),
+                "museum_ids": [2],
+                "price_cents": 2000,
+                "value_cents": 2000,
+                "bookable_reseller": False,
             },
         ],
     }

@@ -24,7 +24,7 @@ class Locale:
     fallback: str
 
 
-def get_locale(
+async def get_locale(
     instance: CurrentInstance,
     locale: Annotated[
         str | None, Query(max_length=50, description="de, en (first known one wins)")

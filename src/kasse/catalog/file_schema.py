@@ -157,6 +157,9 @@ class TicketIn(TicketFields):
     sub_tickets: list[SubTicketIn] = Field(default_factory=list)
     sub_ticket_min_gap: int | None = Field(default=None, ge=0, le=1440)
     barcode_method: BarcodeMethodIn | None = None
+    validity_months: int = Field(
+        default=12, ge=1, le=120, description="annual passes: months of validity from the start"
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> Self:
@@ -177,11 +180,42 @@ class TicketIn(TicketFields):
         return self
 
 
+class CouponIn(Strict):
+    """A value voucher for sale: it costs ``price_cents`` and pays ``value_cents`` (they may differ,
+    e.g. a 50 € coupon sold for 45 €)."""
+
+    id: int = Field(gt=0)
+    title: Texts
+    description: Texts | None = None
+    museum_ids: list[int] = Field(default_factory=list)
+    price_cents: int = Field(ge=0, le=100_000_000)
+    value_cents: int = Field(gt=0, le=100_000_000)
+    vat_pct: float = Field(default=0.0, ge=0, le=100)
+    tax_included: bool = True
+    min_quantity: int = Field(default=1, ge=1, le=10_000)
+    max_quantity: int = Field(default=10, ge=1, le=10_000)
+    bookable: bool = True
+    bookable_reseller: bool | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> Self:
+        if self.min_quantity > self.max_quantity:
+            raise ValueError("min_quantity is greater than max_quantity")
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValueError("valid_from is after valid_to")
+        if not self.museum_ids:
+            raise ValueError("museum_ids: a coupon belongs to at least one museum")
+        return self
+
+
 class CatalogFile(Strict):
     museums: list[MuseumIn] = Field(default_factory=list)
     exhibitions: list[ExhibitionIn] = Field(default_factory=list)
     quotas: list[QuotaIn] = Field(default_factory=list)
     tickets: list[TicketIn] = Field(default_factory=list)
+    coupons: list[CouponIn] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Self:
@@ -193,6 +227,7 @@ class CatalogFile(Strict):
             ("exhibition", [e.id for e in self.exhibitions]),
             ("quota", [q.id for q in self.quotas]),
             ("ticket", ticket_ids),
+            ("coupon", [c.id for c in self.coupons]),
         ):
             seen: set[int] = set()
             for entry_id in ids:

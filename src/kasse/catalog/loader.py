@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.catalog.file_schema import (
     CatalogFile,
+    CouponIn,
     ExhibitionIn,
     MuseumIn,
     QuotaIn,
@@ -22,6 +23,7 @@ from kasse.core.errors import Unprocessable
 from kasse.core.i18n import as_translations
 from kasse.models import (
     CatalogState,
+    Coupon,
     Exhibition,
     Museum,
     MuseumClosure,
@@ -43,6 +45,7 @@ class LoadReport:
     exhibitions: int
     quotas: int
     tickets: int
+    coupons: int = 0
 
 
 def _entry_name(data: Any, loc: tuple[int | str, ...]) -> str:
@@ -65,7 +68,7 @@ def parse_catalog(data: Any) -> CatalogFile:
     """Validate a decoded catalog file; every problem names the entry it is in."""
     if not isinstance(data, dict):
         raise Unprocessable(
-            "a catalog file is a mapping with museums, exhibitions, quotas, tickets"
+            "a catalog file is a mapping with museums, exhibitions, quotas, tickets, coupons"
         )
     try:
         return CatalogFile.model_validate(data)
@@ -113,6 +116,12 @@ async def _check_references(session: AsyncSession, catalog: CatalogFile) -> None
             f"{name}.exhibition_ids: unknown exhibition {e}"
             for e in ticket.exhibition_ids
             if e not in exhibitions
+        ]
+    for index, coupon in enumerate(catalog.coupons):
+        problems += [
+            f"coupons[{index}] (id {coupon.id}).museum_ids: unknown museum {m}"
+            for m in coupon.museum_ids
+            if m not in museums
         ]
     if problems:
         raise Unprocessable("the catalog file refers to entries that do not exist", problems)
@@ -223,6 +232,7 @@ def _ticket_values(
         "position": position,
         "sub_ticket_min_gap": main.sub_ticket_min_gap if parent is None else None,
         "barcode_method": main.barcode_method,
+        "validity_months": main.validity_months,
     }
 
 
@@ -269,6 +279,31 @@ async def _load_ticket(session: AsyncSession, ticket: TicketIn, locale: str) -> 
     return 1 + len(ticket.sub_tickets)
 
 
+async def _load_coupon(session: AsyncSession, coupon: CouponIn, locale: str) -> None:
+    await _upsert(
+        session,
+        Coupon,
+        coupon.id,
+        {
+            "title": as_translations(coupon.title, locale),
+            "description": as_translations(coupon.description, locale),
+            "museum_ids": list(coupon.museum_ids),
+            "price_cents": coupon.price_cents,
+            "value_cents": coupon.value_cents,
+            "vat_pct": coupon.vat_pct,
+            "tax_included": coupon.tax_included,
+            "min_quantity": coupon.min_quantity,
+            "max_quantity": coupon.max_quantity,
+            "bookable_public": coupon.bookable,
+            "bookable_reseller": (
+                coupon.bookable if coupon.bookable_reseller is None else coupon.bookable_reseller
+            ),
+            "valid_from": coupon.valid_from,
+            "valid_to": coupon.valid_to,
+        },
+    )
+
+
 async def bump_catalog_version(session: AsyncSession) -> None:
     """Every worker's cached catalog is stale from the commit of this transaction on."""
     result = await session.execute(
@@ -293,10 +328,13 @@ async def load_catalog_data(session: AsyncSession, data: Any, *, locale: str) ->
     tickets = 0
     for ticket in catalog.tickets:
         tickets += await _load_ticket(session, ticket, locale)
+    for coupon in catalog.coupons:
+        await _load_coupon(session, coupon, locale)
     await bump_catalog_version(session)
     return LoadReport(
         museums=len(catalog.museums),
         exhibitions=len(catalog.exhibitions),
         quotas=len(catalog.quotas),
         tickets=tickets,
+        coupons=len(catalog.coupons),
     )

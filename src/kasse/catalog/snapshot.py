@@ -8,6 +8,7 @@ works across workers and hosts because the version lives in the database they sh
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kasse.core.db import Instance
 from kasse.models import (
     CatalogState,
+    Coupon,
     Exhibition,
     Museum,
     MuseumClosure,
@@ -31,7 +33,9 @@ from kasse.models import (
 )
 
 CACHE_KEY = "catalog"
-CATALOG_MODELS = (Museum, OpeningHours, MuseumClosure, Exhibition, Quota, Ticket)
+CHECKED_AT_KEY = "catalog_checked_at"  # time.monotonic() of the last version check
+CHECKING_KEY = "catalog_checking"
+CATALOG_MODELS = (Museum, OpeningHours, MuseumClosure, Exhibition, Quota, Ticket, Coupon)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Catalog:
     exhibitions: dict[int, Exhibition]
     quotas: dict[int, Quota]
     tickets: dict[int, TicketData]
+    coupons: dict[int, Coupon] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def ticket(self, ticket_id: int) -> TicketData | None:
@@ -151,13 +156,37 @@ async def _build(session: AsyncSession, version: int) -> Catalog:
         },
         quotas={q.id: q for q in await session.scalars(select(Quota).order_by(Quota.id))},
         tickets=tickets,
+        coupons={c.id: c for c in await session.scalars(select(Coupon).order_by(Coupon.id))},
     )
 
 
 async def load_catalog(session: AsyncSession, instance: Instance) -> Catalog:
-    """The current catalog of ``instance``: the cached snapshot unless the version moved."""
-    version = await _catalog_version(session)
+    """The current catalog of ``instance``: the snapshot cached in this process.
+
+    Its version is read from the database at most every ``catalog_check_seconds``; a catalog
+    loaded by ``kasse load`` (which bumps the version) reaches every worker on every host within
+    that time. While one request checks or rebuilds, the others of the process go on with the
+    snapshot they have, rather than all rebuilding the same catalog at once. They do not wait
+    for it either: a waiting request may hold a pooled connection that the checking one needs.
+    """
     cached: Catalog | None = instance.cache.get(CACHE_KEY)
+    interval = instance.settings.catalog_check_seconds
+    if cached is not None and interval > 0:
+        checked_at: float = instance.cache.get(CHECKED_AT_KEY, -interval)
+        if time.monotonic() - checked_at < interval or instance.cache.get(CHECKING_KEY):
+            return cached
+    instance.cache[CHECKING_KEY] = True
+    try:
+        catalog = await _current(session, cached)
+    finally:
+        instance.cache[CHECKING_KEY] = False
+    instance.cache[CACHE_KEY] = catalog
+    instance.cache[CHECKED_AT_KEY] = time.monotonic()
+    return catalog
+
+
+async def _current(session: AsyncSession, cached: Catalog | None) -> Catalog:
+    version = await _catalog_version(session)
     if cached is not None and cached.version == version:
         return cached
     catalog = await _build(session, version)
@@ -165,5 +194,4 @@ async def load_catalog(session: AsyncSession, instance: Instance) -> Catalog:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, CATALOG_MODELS):
             session.expunge(obj)
-    instance.cache[CACHE_KEY] = catalog
     return catalog

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from cachetools import TTLCache
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kasse.core.db import Instance
 from kasse.core.errors import Forbidden, Unauthorized
 from kasse.core.ids import hash_token, new_token
 from kasse.models import ApiToken
@@ -53,10 +56,44 @@ def bearer_token(authorization: str | None) -> str | None:
     return value.strip()
 
 
-async def principal_for(session: AsyncSession, token: str | None) -> Principal:
+PRINCIPAL_CACHE_KEY = "principals"
+PRINCIPAL_CACHE_ENTRIES = 10_000
+
+
+def principal_cache(instance: Instance) -> TTLCache[str, Principal] | None:
+    """The instance's token hash -> principal cache in this process; None when switched off.
+
+    Tokens are never changed in place, so a cached principal is what a lookup would give; the
+    time to live bounds how long a token deleted from the database keeps working in a worker.
+    Unknown tokens are not cached: a new token works at once.
+    """
+    seconds = instance.settings.token_cache_seconds
+    if seconds <= 0:
+        return None
+    cache: TTLCache[str, Principal] | None = instance.cache.get(PRINCIPAL_CACHE_KEY)
+    if cache is None:
+        cache = TTLCache(PRINCIPAL_CACHE_ENTRIES, seconds, timer=time.monotonic)
+        instance.cache[PRINCIPAL_CACHE_KEY] = cache
+    return cache
+
+
+async def principal_for(
+    session: AsyncSession, token: str | None, cache: TTLCache[str, Principal] | None = None
+) -> Principal:
     if token is None:
         return PUBLIC
-    row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    token_hash = hash_token(token)
+    cached = cache.get(token_hash) if cache is not None else None
+    if cached is not None:
+        return cached
+    principal = await _principal_from_database(session, token_hash)
+    if cache is not None:
+        cache[token_hash] = principal
+    return principal
+
+
+async def _principal_from_database(session: AsyncSession, token_hash: str) -> Principal:
+    row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
     if row is None:
         raise Unauthorized("invalid API token")
     museums = frozenset(int(m) for m in row.museum_ids) if row.museum_ids else None

@@ -48,12 +48,19 @@ def _configure_sqlite(engine: AsyncEngine, begin_statement: str) -> None:
 
 
 def make_engine(url: str, *, write: bool = True, pool_size: int = 10) -> AsyncEngine:
+    """An engine for ``url``; on PostgreSQL a fixed pool of ``pool_size`` connections.
+
+    No overflow: an overflow connection is closed when it is returned, so under load every
+    request beyond the pool paid for a new connection (TCP, SSL probe, authentication, a backend
+    process). Requests beyond the pool wait for a pooled connection instead, which also bounds
+    what a worker asks of the server's ``max_connections``.
+    """
     if url.startswith("sqlite"):
         engine = create_async_engine(url, json_serializer=_json_dumps)
         _configure_sqlite(engine, "BEGIN IMMEDIATE" if write else "BEGIN")
         return engine
     return create_async_engine(
-        url, json_serializer=_json_dumps, pool_size=pool_size, max_overflow=pool_size * 2
+        url, json_serializer=_json_dumps, pool_size=pool_size, max_overflow=0
     )
 
 
@@ -87,7 +94,7 @@ class Instance:
 
 
 def open_instance(name: str, database_url: str, settings: Settings) -> Instance:
-    write_engine = make_engine(database_url, write=True)
+    write_engine = make_engine(database_url, write=True, pool_size=settings.db_pool_size)
     read_engine = (
         make_engine(database_url, write=False)
         if database_url.startswith("sqlite")

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kasse.core.auth import Principal, bearer_token, principal_for
+from kasse.core.auth import Principal, bearer_token, principal_cache, principal_for
 from kasse.core.clock import Clock
 from kasse.core.db import Instance, session_scope
 from kasse.core.errors import NotFound
@@ -17,7 +17,7 @@ from kasse.core.errors import NotFound
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_instance(request: Request) -> Instance:
+async def get_instance(request: Request) -> Instance:
     instances: dict[str, Instance] = request.app.state.instances
     if "" in instances:
         return instances[""]
@@ -40,7 +40,7 @@ async def get_session(request: Request, instance: CurrentInstance) -> AsyncItera
 Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
@@ -56,9 +56,11 @@ _bearer_scheme = HTTPBearer(auto_error=False, description="API token of the call
 async def get_principal(
     request: Request,
     session: Session,
+    instance: CurrentInstance,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
 ) -> Principal:
-    return await principal_for(session, bearer_token(request.headers.get("authorization")))
+    token = bearer_token(request.headers.get("authorization"))
+    return await principal_for(session, token, principal_cache(instance))
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -46,3 +46,19 @@ class Unprocessable(KasseError):
 
 class SoldOut(Unprocessable):
     """Not enough places left in a quota slot."""
+
+
+class TooManyRequests(KasseError):
+    """A client made too many attempts; ``retry_after`` says in how many seconds it may again."""
+
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PayloadTooLarge(KasseError):
+    """The request body is larger than the endpoint accepts (checked before it is parsed)."""
+
+    status_code = 413

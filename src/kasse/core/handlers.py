@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from kasse.core.errors import KasseError
+from kasse.core.errors import KasseError, TooManyRequests
 
 log = logging.getLogger("kasse")
 
@@ -23,7 +23,8 @@ def _describe(error: dict[str, Any]) -> str:
 
 async def _kasse_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, KasseError)
-    return JSONResponse(exc.body(), status_code=exc.status_code)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -23,7 +23,7 @@ class Page:
         return {"total_count": total_count, "page": self.page, "per_page": self.per_page}
 
 
-def page_params(
+async def page_params(
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 25,
 ) -> Page:

@@ -52,6 +52,20 @@ class TicketPage:
 
 
 @dataclass(frozen=True, slots=True)
+class VoucherPage:
+    """One printed coupon: one code, one A4 page."""
+
+    museum_name: str
+    location: Location
+    coupon_title: str
+    value_text: str  # "25,00 €"
+    code: str  # as stored ("K7QM2XHD9P"): the QR code carries it, the page prints it grouped
+    order_reference: str
+    locale: Locale = "de"
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class InvoiceLine:
     """total_cents is gross when tax_included, else net: the go~mus order item semantics."""
 
@@ -74,6 +88,14 @@ class Seller:
 
 
 @dataclass(frozen=True, slots=True)
+class PaidByCoupon:
+    """A coupon that paid part of an order; ``code`` as printed (the caller may shorten it)."""
+
+    code: str
+    amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
 class InvoiceData:
     number: str  # "2026-000042"
     issued_on: date
@@ -85,6 +107,8 @@ class InvoiceData:
     delivery_date: date | None = None  # date of the visit ("Leistungsdatum"), when one applies
     order_reference: str | None = None
     tax_note: str | None = None  # e.g. the legal ground for a 0 % rate
+    # means of payment, deducted below the total; they change no line and no VAT
+    coupon_payments: Sequence[PaidByCoupon] = ()
 
 
 @dataclass(frozen=True, slots=True)

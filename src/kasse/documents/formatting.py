@@ -39,6 +39,16 @@ def format_date(day: date, locale: Locale = "de") -> str:
     return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
 
 
+def group_code(code: str, size: int = 4) -> str:
+    """ "K7QM2XHD9P" → "K7QM 2XHD 9P": easier to read out and type from a printout."""
+    return " ".join(code[start : start + size] for start in range(0, len(code), size))
+
+
+def short_code(code: str, shown: int = 4) -> str:
+    """ "K7QM2XHD9P" → "K7QM…": names a coupon that paid without printing what pays with it."""
+    return f"{code[:shown]}…" if len(code) > shown else code
+
+
 def pdf_text(text: str) -> str:
     """Text the built-in PDF fonts can show (Windows-1252: umlauts, ß, €, dashes).
 

@@ -1,5 +1,8 @@
 """Invoice PDFs with the contents a German invoice needs (§ 14 UStG): seller and buyer, number and
-date, the lines, and per VAT rate the net amount, the tax and the gross amount."""
+date, the lines, and per VAT rate the net amount, the tax and the gross amount.
+
+Coupons that paid are a means of payment, not a discount: they are deducted below the total and
+change neither a line nor the VAT (which a ticket owes in full, however it is paid)."""
 
 from __future__ import annotations
 
@@ -52,6 +55,9 @@ LABELS: dict[Locale, dict[str, str]] = {
         "gross": "Brutto",
         "sum": "Summe",
         "grand": "Gesamtbetrag",
+        "invoice_total": "Gesamtbetrag",
+        "paid_coupon": "Bezahlt mit Gutschein {code}",
+        "due": "Zahlbetrag",
         "vat_id": "USt.-IdNr.",
         "page": "Seite",
         "legend": "inkl. = Preis enthält die Umsatzsteuer; zzgl. = Umsatzsteuer kommt hinzu.",
@@ -76,6 +82,9 @@ LABELS: dict[Locale, dict[str, str]] = {
         "gross": "Gross",
         "sum": "Total",
         "grand": "Amount due",
+        "invoice_total": "Total amount",
+        "paid_coupon": "Paid with voucher {code}",
+        "due": "Amount due",
         "vat_id": "VAT ID",
         "page": "Page",
         "legend": "incl. = price includes VAT; plus = VAT is added to the price.",
@@ -201,7 +210,7 @@ class _Writer:
 
     def totals(self, totals: InvoiceTotals) -> None:
         labels, locale = self.labels, self.invoice.locale
-        self._need((len(totals.rates) + 6) * LEADING)
+        self._need((len(totals.rates) + 6 + len(self.invoice.coupon_payments)) * LEADING)
         self.y += LEADING - 4
         self._rule()
         columns = (RIGHT - 75 * mm, RIGHT - 50 * mm, RIGHT - 25 * mm, RIGHT)
@@ -213,9 +222,26 @@ class _Writer:
         amounts = (totals.net_cents, totals.vat_cents, totals.gross_cents)
         self._row(columns, (labels["sum"], *map(self.money, amounts)), BOLD)
         self.y -= 4
-        self.text(RIGHT - 75 * mm, labels["grand"], BOLD, 12)
-        self.right(RIGHT, self.money(totals.gross_cents), BOLD, 12)
+        if self.invoice.coupon_payments:
+            self._coupon_payments(totals.gross_cents)
+        else:
+            self.text(RIGHT - 75 * mm, labels["grand"], BOLD, 12)
+            self.right(RIGHT, self.money(totals.gross_cents), BOLD, 12)
         self.y -= 2 * LEADING
+
+    def _coupon_payments(self, gross_cents: int) -> None:
+        """The total, each coupon that paid as a deduction, and what is left to pay."""
+        labels, left = self.labels, RIGHT - 75 * mm
+        self.text(left, labels["invoice_total"], BOLD)
+        self.right(RIGHT, self.money(gross_cents), BOLD)
+        for paid in self.invoice.coupon_payments:
+            self.y -= LEADING
+            self.text(left, labels["paid_coupon"].format(code=paid.code))
+            self.right(RIGHT, self.money(-paid.amount_cents))
+        self.y -= LEADING + 4
+        due = gross_cents - sum(paid.amount_cents for paid in self.invoice.coupon_payments)
+        self.text(left, labels["due"], BOLD, 12)
+        self.right(RIGHT, self.money(due), BOLD, 12)
 
     def _row(self, columns: tuple[float, ...], cells: tuple[str, ...], font: str = REGULAR) -> None:
         self.right(columns[0], cells[0], font)

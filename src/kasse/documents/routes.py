@@ -1,4 +1,4 @@
-"""HTTP routes of an order's documents: ticket PDFs, Wallet passes, the invoice.
+"""HTTP routes of an order's documents: ticket and voucher PDFs, Wallet passes, the invoice.
 
 They need the order's token (``?token=``) and no API token, so that a customer can open the
 links of a confirmation mail. Rendering is CPU-bound and runs in a worker thread.
@@ -15,7 +15,14 @@ from fastapi.responses import Response
 from kasse.catalog.dependencies import CurrentCatalog
 from kasse.core.deps import CurrentClock, CurrentInstance, Session
 from kasse.core.errors import NotFound
-from kasse.documents import build_pkpass, render_invoice_pdf, render_ticket_pdf, service
+from kasse.documents import (
+    build_pkpass,
+    passes,
+    render_invoice_pdf,
+    render_ticket_pdf,
+    render_voucher_pdf,
+    service,
+)
 from kasse.orders.queries import MAX_ORDER_ID
 
 router = APIRouter(tags=["documents"])
@@ -35,6 +42,10 @@ OrderRef = Annotated[
 SaleId = Annotated[
     int,
     Path(ge=1, le=MAX_ORDER_ID, description="the ticket sale id (attributes.id of the item)"),
+]
+CouponSaleId = Annotated[
+    int,
+    Path(ge=1, le=MAX_ORDER_ID, description="the coupon sale id (attributes.id of the item)"),
 ]
 BookingId = Annotated[int, Path(ge=1, le=MAX_ORDER_ID)]
 DocumentToken = Annotated[
@@ -93,12 +104,24 @@ async def passbook(
     barcode: Annotated[str, Path(min_length=1, max_length=100)],
     docs: Documents,
 ) -> Response:
-    data = service.pass_data(docs, sale_id, barcode)
+    data = passes.pass_data(docs, sale_id, barcode)
 
     def build() -> bytes:
-        return build_pkpass(data, service.wallet_signer(docs.settings))
+        return build_pkpass(data, passes.wallet_signer(docs.settings))
 
-    return _file(await asyncio.to_thread(build), PKPASS, service.pass_filename(barcode))
+    return _file(await asyncio.to_thread(build), PKPASS, passes.pass_filename(barcode))
+
+
+@router.get(
+    "/orders/{order_id}/coupons/{sale_id}.pdf",
+    response_class=Response,
+    responses=_binary(PDF, "The vouchers of one coupon sale, one page per coupon code"),
+    summary="Voucher PDF of a coupon sale",
+)
+async def voucher_pdf(sale_id: CouponSaleId, docs: Documents) -> Response:
+    pages = service.voucher_pages(docs, sale_id)
+    pdf = await asyncio.to_thread(render_voucher_pdf, pages)
+    return _file(pdf, PDF, service.voucher_filename(docs, sale_id))
 
 
 @router.get(

@@ -1,4 +1,5 @@
-"""An order's documents from the database and the catalog: ticket pages, invoice, Wallet passes.
+"""An order's documents from the database and the catalog: ticket and voucher pages, the invoice
+(and what the Wallet passes of ``passes.py`` are made of).
 
 Documents open with the order's own token instead of an API token. An unknown order, a wrong or
 missing token and an order that is not binding all get the same 404, so a guess learns nothing.
@@ -9,10 +10,8 @@ from __future__ import annotations
 
 import re
 import secrets
-import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
@@ -20,6 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kasse.annual.sales import is_annual
+from kasse.annual.validity import last_valid_day
 from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
 from kasse.core.db import Instance
 from kasse.core.errors import NotFound
@@ -30,13 +31,14 @@ from kasse.documents.data import (
     InvoiceLine,
     Locale,
     Location,
-    PassData,
+    PaidByCoupon,
     Seller,
     TicketPage,
+    VoucherPage,
 )
-from kasse.documents.formatting import format_date, format_money
-from kasse.documents.wallet import PassSigner, development_signer
-from kasse.models import Barcode, Customer, Order, OrderItem, TicketSale
+from kasse.documents.formatting import format_date, format_money, short_code
+from kasse.documents.vouchers import CouponEntry, load_coupon_entries, load_coupon_payments
+from kasse.models import Barcode, Customer, Order, OrderItem, Personalization, Portrait, TicketSale
 from kasse.orders.queries import MAX_ORDER_ID, MIN_TOKEN_LENGTH
 from kasse.orders.state import effective_status, effective_validity
 from kasse.settings import Settings
@@ -71,7 +73,6 @@ VALIDITY: dict[Locale, dict[str, str]] = {
         "open": "No fixed date",
     },
 }
-PASS_DESCRIPTION: dict[Locale, str] = {"de": "Eintrittskarte {museum}", "en": "Ticket {museum}"}
 
 
 # -- texts ----------------------------------------------------------------------------------------
@@ -123,6 +124,18 @@ class SaleEntry:
         return round(self.item.price_cents / max(self.sale.quantity, 1))
 
 
+# an item of the order that is not cancelled: tickets or coupons
+Entry = SaleEntry | CouponEntry
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Whose annual pass a card is: printed with name and photo."""
+
+    name: str | None
+    portrait: bytes | None
+
+
 @dataclass(frozen=True)
 class OrderDocuments:
     """Everything the documents and mails of one order are made of."""
@@ -133,14 +146,33 @@ class OrderDocuments:
     catalog: Catalog
     tz: ZoneInfo
     settings: Settings
+    # (ticket sale id, position) -> the holder of that annual pass card, where one is bound
+    holders: dict[tuple[int, int], Holder] = field(default_factory=dict)
+    coupons: tuple[CouponEntry, ...] = ()
+    # the coupons that pay the order, in the order given, with what each pays
+    coupon_payments: tuple[PaidByCoupon, ...] = ()
 
     @property
     def locale(self) -> Locale:
         return document_locale(self.order.locale, self.settings.default_locale)
 
     @property
+    def items(self) -> tuple[Entry, ...]:
+        """Ticket and coupon items in the order's own order."""
+        return tuple(sorted((*self.sales, *self.coupons), key=lambda e: e.item.position))
+
+    @property
     def total_cents(self) -> int:
-        return sum(entry.item.price_cents for entry in self.sales)
+        """The price of the items not cancelled; coupons that paid do not lower it."""
+        return sum(entry.item.price_cents for entry in self.items)
+
+    @property
+    def coupon_cents(self) -> int:
+        return sum(payment.amount_cents for payment in self.coupon_payments)
+
+    @property
+    def amount_due_cents(self) -> int:
+        return self.total_cents - self.coupon_cents
 
     def text(self, texts: dict[str, Any] | None) -> str | None:
         return translate(texts, self.locale, self.settings.default_locale)
@@ -151,16 +183,26 @@ class OrderDocuments:
                 return entry
         raise NotFound(f"ticket sale {sale_id} not found in order {self.order.id}")
 
+    def coupon(self, sale_id: int) -> CouponEntry:
+        for entry in self.coupons:
+            if entry.sale.id == sale_id:
+                return entry
+        raise NotFound(f"coupon sale {sale_id} not found in order {self.order.id}")
+
     def ticket(self, entry: SaleEntry) -> TicketData | None:
         return self.catalog.ticket(entry.sale.ticket_id)
 
-    def museum(self, entry: SaleEntry) -> MuseumData | None:
-        ticket = self.ticket(entry)
-        if ticket is None or not ticket.museum_ids:
-            return None
-        return self.catalog.museums.get(ticket.museum_ids[0])
+    def museum(self, entry: Entry) -> MuseumData | None:
+        """The first museum of the item's ticket or coupon."""
+        if isinstance(entry, CouponEntry):
+            coupon = self.catalog.coupons.get(entry.sale.coupon_id)
+            museum_ids = tuple(coupon.museum_ids) if coupon else ()
+        else:
+            ticket = self.ticket(entry)
+            museum_ids = ticket.museum_ids if ticket else ()
+        return self.catalog.museums.get(int(museum_ids[0])) if museum_ids else None
 
-    def museum_name(self, entry: SaleEntry) -> str:
+    def museum_name(self, entry: Entry) -> str:
         museum = self.museum(entry)
         return (self.text(museum.row.title) if museum else None) or ""
 
@@ -193,9 +235,10 @@ async def open_order(
 
 
 async def load_documents(
-    session: AsyncSession, catalog: Catalog, instance: Instance, order: Order
+    session: AsyncSession, catalog: Catalog, instance: Instance, order: Order, now: datetime
 ) -> OrderDocuments:
-    """The order's ticket items that are not cancelled, with sales, barcodes and customer."""
+    """The order's items that are not cancelled (ticket sales with barcodes, coupon sales with
+    codes), the coupons that pay it, and its customer."""
     rows = (
         await session.execute(
             select(OrderItem, TicketSale)
@@ -218,7 +261,39 @@ async def load_documents(
         catalog=catalog,
         tz=instance.tz,
         settings=instance.settings,
+        holders=await _load_holders(session, _annual_sale_ids(catalog, [sale for _, sale in rows])),
+        coupons=await load_coupon_entries(session, order.id),
+        coupon_payments=await load_coupon_payments(session, order.id, now),
     )
+
+
+def _annual_sale_ids(catalog: Catalog, sales: list[TicketSale]) -> list[int]:
+    """Only annual passes have holders: no query for the cards of an order without one."""
+    return [s.id for s in sales if (t := catalog.ticket(s.ticket_id)) and is_annual(t)]
+
+
+async def _load_holders(
+    session: AsyncSession, sale_ids: list[int]
+) -> dict[tuple[int, int], Holder]:
+    """The bound cards of the annual passes among the sales, with their portraits."""
+    if not sale_ids:
+        return {}
+    rows = await session.execute(
+        select(
+            Personalization.ticket_sale_id,
+            Personalization.position,
+            Customer.name,
+            Customer.surname,
+            Portrait.data,
+        )
+        .join(Customer, Customer.id == Personalization.customer_id)
+        .outerjoin(Portrait, Portrait.personalization_id == Personalization.id)
+        .where(Personalization.ticket_sale_id.in_(sale_ids))
+    )
+    return {
+        (sale_id, position): Holder(person_name({"name": name, "surname": surname}), portrait)
+        for sale_id, position, name, surname, portrait in rows
+    }
 
 
 async def open_documents(
@@ -230,7 +305,7 @@ async def open_documents(
     now: datetime,
 ) -> OrderDocuments:
     order = await open_order(session, order_ref, token, now)
-    return await load_documents(session, catalog, instance, order)
+    return await load_documents(session, catalog, instance, order, now)
 
 
 # -- when and where -------------------------------------------------------------------------------
@@ -249,12 +324,21 @@ def _validity_text(ticket: TicketData | None, locale: Locale) -> str:
     return texts[key].format(**values)
 
 
+def _pass_validity_text(docs: OrderDocuments, start: datetime, valid_until: datetime) -> str:
+    """An annual pass: "Gültig vom 01.06.2026 bis 31.05.2027"."""
+    first = format_date(start.astimezone(docs.tz).date(), docs.locale)
+    last = format_date(last_valid_day(valid_until, docs.tz), docs.locale)
+    return VALIDITY[docs.locale]["both"].format(start=first, end=last)
+
+
 def visit_texts(docs: OrderDocuments, entry: SaleEntry) -> tuple[str, str | None]:
     """(date, slot) of a sale: "Mittwoch, 2. Dezember 2026" and "10:00–10:30" for a time slot."""
     ticket = docs.ticket(entry)
     start = entry.sale.start_at
     if start is None:
         return _validity_text(ticket, docs.locale), None
+    if entry.sale.valid_until is not None:
+        return _pass_validity_text(docs, start, entry.sale.valid_until), None
     day = long_date(start.astimezone(docs.tz).date(), docs.locale)
     if ticket is None or ticket.row.ticket_type != "time_slot" or not ticket.row.entry_duration:
         return day, None
@@ -276,7 +360,7 @@ def sub_ticket_lines(docs: OrderDocuments, entry: SaleEntry) -> list[str]:
     return lines
 
 
-def museum_location(docs: OrderDocuments, entry: SaleEntry) -> Location:
+def museum_location(docs: OrderDocuments, entry: Entry) -> Location:
     museum = docs.museum(entry)
     if museum is None:
         return Location(street="", zip="", city="")
@@ -284,7 +368,7 @@ def museum_location(docs: OrderDocuments, entry: SaleEntry) -> Location:
     return Location(street=row.street or "", zip=row.zip or "", city=row.city or "")
 
 
-def location_text(docs: OrderDocuments, entry: SaleEntry) -> str:
+def location_text(docs: OrderDocuments, entry: Entry) -> str:
     parts = [docs.museum_name(entry), *museum_location(docs, entry).lines()]
     return ", ".join(part for part in parts if part)
 
@@ -296,6 +380,17 @@ def attendee(entry: SaleEntry, index: int) -> str | None:
 
 def attendee_names(entry: SaleEntry) -> list[str]:
     return [name for name in map(person_name, entry.sale.attendees or []) if name]
+
+
+def holder_of(docs: OrderDocuments, entry: SaleEntry, index: int) -> Holder | None:
+    """The holder of card ``index`` of an annual pass (card n goes with the n-th barcode)."""
+    return docs.holders.get((entry.sale.id, index))
+
+
+def name_on_card(docs: OrderDocuments, entry: SaleEntry, index: int) -> str | None:
+    """The annual pass holder's name, else the attendee's."""
+    holder = holder_of(docs, entry, index)
+    return (holder.name if holder else None) or attendee(entry, index)
 
 
 # -- tickets --------------------------------------------------------------------------------------
@@ -321,25 +416,58 @@ def ticket_pages(docs: OrderDocuments, sale_id: int) -> list[TicketPage]:
         "order_reference": str(docs.order.id),
         "locale": docs.locale,
     }
-    return [
-        TicketPage(
-            barcode=code.barcode,
-            barcode_method=METHODS.get(code.method, "qr"),
-            attendee_name=attendee(entry, index),
-            **common,
+    pages = []
+    for index, code in enumerate(entry.barcodes):
+        holder = holder_of(docs, entry, index)
+        pages.append(
+            TicketPage(
+                barcode=code.barcode,
+                barcode_method=METHODS.get(code.method, "qr"),
+                attendee_name=name_on_card(docs, entry, index),
+                holder_portrait=holder.portrait if holder else None,
+                **common,
+            )
         )
-        for index, code in enumerate(entry.barcodes)
-    ]
+    return pages
 
 
 def ticket_filename(docs: OrderDocuments, sale_id: int) -> str:
     return safe_filename(f"tickets-{docs.order.id}-{sale_id}.pdf")
 
 
+# -- coupons --------------------------------------------------------------------------------------
+
+
+def voucher_pages(docs: OrderDocuments, sale_id: int) -> list[VoucherPage]:
+    """One page per code of the coupon sale, each showing the value of its code."""
+    entry = docs.coupon(sale_id)
+    if not entry.codes:
+        raise NotFound(f"coupon sale {sale_id} has no codes")
+    coupon = docs.catalog.coupons.get(entry.sale.coupon_id)
+    common: dict[str, Any] = {
+        "museum_name": docs.museum_name(entry),
+        "location": museum_location(docs, entry),
+        "coupon_title": entry.sale.title,
+        "description": docs.text(coupon.description) if coupon else None,
+        "order_reference": str(docs.order.id),
+        "locale": docs.locale,
+    }
+    return [
+        VoucherPage(
+            code=code.code, value_text=format_money(code.value_cents, locale=docs.locale), **common
+        )
+        for code in entry.codes
+    ]
+
+
+def voucher_filename(docs: OrderDocuments, sale_id: int) -> str:
+    return safe_filename(f"coupons-{docs.order.id}-{sale_id}.pdf")
+
+
 # -- invoice --------------------------------------------------------------------------------------
 
 
-def _seller(docs: OrderDocuments, entry: SaleEntry) -> Seller:
+def _seller(docs: OrderDocuments, entry: Entry) -> Seller:
     museum = docs.museum(entry)
     row = museum.row if museum else None
     return Seller(
@@ -361,8 +489,11 @@ def buyer_lines(customer: Customer | None) -> list[str]:
     return [line for line in lines if line]
 
 
-def _line_title(docs: OrderDocuments, entry: SaleEntry) -> str:
-    """The ticket with its visit, so that each line carries its date of service."""
+def _line_title(docs: OrderDocuments, entry: Entry) -> str:
+    """The ticket with its visit, so that each line carries its date of service; a coupon has
+    none (it is sold on the invoice date)."""
+    if isinstance(entry, CouponEntry):
+        return entry.sale.title
     start = entry.sale.start_at
     if start is None:
         return entry.sale.title
@@ -374,23 +505,26 @@ def _line_title(docs: OrderDocuments, entry: SaleEntry) -> str:
 
 
 def _delivery_date(docs: OrderDocuments) -> date | None:
+    """The one visit day of all lines; none when a coupon, sold on the invoice date, is one."""
     days = {e.sale.start_at.astimezone(docs.tz).date() for e in docs.sales if e.sale.start_at}
-    single = len(days) == 1 and all(e.sale.start_at for e in docs.sales)
+    single = len(days) == 1 and all(e.sale.start_at for e in docs.sales) and not docs.coupons
     return days.pop() if single else None
 
 
 def invoice_data(docs: OrderDocuments) -> InvoiceData:
-    """The invoice of the items not cancelled; the seller is the museum of the first of them."""
+    """The invoice of the items not cancelled; the seller is the museum of the first of them.
+    The coupons that paid are deducted below the total (shortened: they may still hold value)."""
     order = docs.order
     if order.invoice_number is None:
         raise NotFound(f"order {order.id} has no invoice")
-    if not docs.sales:
+    items = docs.items
+    if not items:
         raise NotFound(f"order {order.id} has no items left to invoice")
     issued = order.finalized_at or order.created_at
     return InvoiceData(
         number=order.invoice_number,
         issued_on=issued.astimezone(docs.tz).date(),
-        seller=_seller(docs, docs.sales[0]),
+        seller=_seller(docs, items[0]),
         buyer_lines=buyer_lines(docs.customer),
         lines=[
             InvoiceLine(
@@ -401,88 +535,19 @@ def invoice_data(docs: OrderDocuments) -> InvoiceData:
                 vat_pct=entry.item.vat_pct,
                 tax_included=entry.item.tax_included,
             )
-            for entry in docs.sales
+            for entry in items
         ],
         locale=docs.locale,
         delivery_date=_delivery_date(docs),
         order_reference=str(order.id),
+        coupon_payments=[
+            PaidByCoupon(short_code(paid.code), paid.amount_cents) for paid in docs.coupon_payments
+        ],
     )
 
 
 def invoice_filename(docs: OrderDocuments) -> str:
     return safe_filename(f"invoice-{docs.order.invoice_number}.pdf")
-
-
-# -- Wallet ---------------------------------------------------------------------------------------
-
-
-def pass_data(docs: OrderDocuments, sale_id: int, barcode: str) -> PassData:
-    entry = docs.sale(sale_id)
-    index = next((i for i, c in enumerate(entry.barcodes) if c.barcode == barcode), None)
-    if index is None:
-        raise NotFound(f"barcode {barcode} not found in ticket sale {sale_id}")
-    museum = docs.museum_name(entry)
-    date_text, slot_text = visit_texts(docs, entry)
-    start = entry.sale.start_at
-    return PassData(
-        serial=barcode,
-        barcode=barcode,
-        barcode_method=METHODS.get(entry.barcodes[index].method, "qr"),
-        organization_name=museum or entry.sale.title,
-        description=PASS_DESCRIPTION[docs.locale].format(museum=museum).strip(),
-        ticket_title=entry.sale.title,
-        date_text=date_text,
-        slot_text=slot_text,
-        location_text=location_text(docs, entry),
-        holder_name=attendee(entry, index),
-        relevant_date=start.astimezone(docs.tz) if start else None,
-        pass_type_identifier=docs.settings.wallet_pass_type_id,
-        team_identifier=docs.settings.wallet_team_id,
-        locale=docs.locale,
-    )
-
-
-def pass_filename(barcode: str) -> str:
-    return safe_filename(f"ticket-{barcode}.pkpass")
-
-
-_signers: dict[tuple[str | None, ...], PassSigner] = {}
-_signers_lock = threading.Lock()
-
-
-def _load_signer(settings: Settings) -> PassSigner:
-    if settings.wallet_certificate:
-        if not settings.wallet_key:
-            raise ValueError("KASSE_WALLET_CERTIFICATE needs its key in KASSE_WALLET_KEY")
-        chain = Path(settings.wallet_chain) if settings.wallet_chain else None
-        return PassSigner.from_files(
-            Path(settings.wallet_certificate), Path(settings.wallet_key), chain
-        )
-    return development_signer(
-        Path(settings.wallet_dev_folder),
-        pass_type_identifier=settings.wallet_pass_type_id,
-        team_identifier=settings.wallet_team_id,
-    )
-
-
-def wallet_signer(settings: Settings) -> PassSigner:
-    """The configured pass certificate, else the development chain; read once per process.
-
-    Blocking (file reads, key generation on first use): call it in a worker thread.
-    """
-    key = (
-        settings.wallet_certificate,
-        settings.wallet_key,
-        settings.wallet_chain,
-        settings.wallet_dev_folder,
-        settings.wallet_pass_type_id,
-        settings.wallet_team_id,
-    )
-    with _signers_lock:
-        signer = _signers.get(key)
-        if signer is None:
-            signer = _signers[key] = _load_signer(settings)
-        return signer
 
 
 # -- links ----------------------------------------------------------------------------------------
@@ -498,6 +563,7 @@ class SaleLinks:
 class DocumentLinks:
     sales: tuple[SaleLinks, ...]  # in the order of OrderDocuments.sales
     invoice_pdf: str | None
+    coupons_pdf: tuple[str, ...] = ()  # in the order of OrderDocuments.coupons
 
 
 def document_links(docs: OrderDocuments) -> DocumentLinks:
@@ -516,4 +582,5 @@ def document_links(docs: OrderDocuments) -> DocumentLinks:
         for entry in docs.sales
     )
     invoice = f"{base}/invoice.pdf{query}" if docs.order.invoice_number else None
-    return DocumentLinks(sales=sales, invoice_pdf=invoice)
+    coupons = tuple(f"{base}/coupons/{entry.sale.id}.pdf{query}" for entry in docs.coupons)
+    return DocumentLinks(sales=sales, invoice_pdf=invoice, coupons_pdf=coupons)

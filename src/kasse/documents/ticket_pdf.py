@@ -79,7 +79,7 @@ def render_ticket_pdf(pages: Sequence[TicketPage]) -> bytes:
 
 
 @dataclass(slots=True)
-class _Cursor:
+class Cursor:
     """Writes wrapped text downwards from y, inside [x, x + width]."""
 
     canvas: Canvas
@@ -103,17 +103,17 @@ def _draw_ticket(canvas: Canvas, page: TicketPage) -> None:
     if page.holder_portrait is not None:
         _draw_portrait(canvas, page.holder_portrait)
         text_width -= PORTRAIT_WIDTH + 6 * mm
-    cursor = _Cursor(canvas, MARGIN, PAGE_HEIGHT - MARGIN, text_width)
+    cursor = Cursor(canvas, MARGIN, PAGE_HEIGHT - MARGIN, text_width)
     _write_details(cursor, page)
     barcode_top = min(cursor.y, PAGE_HEIGHT - MARGIN - PORTRAIT_HEIGHT) - 12 * mm
     barcode_bottom = _draw_barcode(canvas, page, barcode_top)
     if page.after_sale_information:
-        info = _Cursor(canvas, MARGIN, barcode_bottom - 10 * mm, CONTENT_WIDTH)
+        info = Cursor(canvas, MARGIN, barcode_bottom - 10 * mm, CONTENT_WIDTH)
         _write_after_sale(info, page.after_sale_information, LABELS[page.locale]["info"])
     _draw_footer(canvas, page)
 
 
-def _write_details(cursor: _Cursor, page: TicketPage) -> None:
+def _write_details(cursor: Cursor, page: TicketPage) -> None:
     labels = LABELS[page.locale]
     cursor.write(page.museum_name, BOLD, 16)
     for line in page.location.lines():
@@ -195,6 +195,11 @@ def _draw_ean13(canvas: Canvas, value: str, top: float) -> float:
 
 
 def _draw_qr(canvas: Canvas, value: str, top: float) -> float:
+    return _draw_caption(canvas, value, draw_qr(canvas, value, top))
+
+
+def draw_qr(canvas: Canvas, value: str, top: float) -> float:
+    """The QR symbol of *value* (quiet zone included) centred below *top*; returns its bottom."""
     matrix = segno.make_qr(value, error="m", mask=QR_MASK).matrix
     module = QR_SIZE / (len(matrix) + 2 * QR_QUIET_MODULES)
     origin_x = (PAGE_WIDTH - QR_SIZE) / 2 + QR_QUIET_MODULES * module
@@ -205,7 +210,7 @@ def _draw_qr(canvas: Canvas, value: str, top: float) -> float:
         for start, length in _dark_runs(row):
             path.rect(origin_x + start * module, y, length * module, module)
     canvas.drawPath(path, stroke=0, fill=1)
-    return _draw_caption(canvas, value, top - QR_SIZE)
+    return top - QR_SIZE
 
 
 def _dark_runs(row: Sequence[int]) -> list[tuple[int, int]]:
@@ -233,7 +238,7 @@ def _draw_caption(canvas: Canvas, value: str, below: float) -> float:
     return baseline - 4
 
 
-def _write_after_sale(cursor: _Cursor, text: str, heading: str) -> None:
+def _write_after_sale(cursor: Cursor, text: str, heading: str) -> None:
     size, leading = 9, 9 * 1.25
     cursor.write(heading, BOLD, 10, space_after=2)
     lines = wrap(text, REGULAR, size, cursor.width)

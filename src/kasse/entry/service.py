@@ -1,7 +1,8 @@
 """Entry rules: may a barcode enter here and now, admitting it once per scope, and the scan log.
 
 A barcode enters once per *scope*: ``main`` for a plain ticket, ``sub:<id>`` for each sub ticket
-of a combined ticket (one barcode, one entry at every sub ticket's museum at its own time).
+of a combined ticket (one barcode, one entry at every sub ticket's museum at its own time), and
+``visit:<n>`` for the n-th visit of an annual pass, which enters again and again (``passes.py``).
 
 Single admission rests on the unique constraint (barcode_id, scope) of ``entry_admissions``: the
 admission is an ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``, so of two turnstiles that scan
@@ -27,12 +28,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert
 
+from kasse.annual.validity import last_valid_day
 from kasse.catalog.snapshot import Catalog, TicketData
 from kasse.core.auth import Principal
 from kasse.core.db import Instance
 from kasse.core.errors import Forbidden, KasseError, NotFound, Unprocessable
 from kasse.core.i18n import translate
 from kasse.core.times import local_date, local_day_bounds, render
+from kasse.entry import passes
 from kasse.models import Barcode, EntryAdmission, EntryScan, Order, OrderItem, TicketSale
 from kasse.settings import Settings
 
@@ -87,11 +90,16 @@ class Entry:
     ticket: TicketData
     start_at: datetime | None
     museum_ids: tuple[int, ...]
+    valid_until: datetime | None = None  # annual passes: the end of their validity
 
     @property
     def location(self) -> str | None:
         """Where the entry happens when the scanner did not say: known only for one museum."""
         return str(self.museum_ids[0]) if len(self.museum_ids) == 1 else None
+
+    @property
+    def is_annual(self) -> bool:
+        return self.ticket.row.ticket_type == "annual"
 
 
 # --- entry points: one per endpoint ---------------------------------------------------------
@@ -100,12 +108,17 @@ class Entry:
 async def check(session: AsyncSession, instance: Instance, scan: Scan) -> Outcome:
     """May the barcode enter now? Never admits.
 
-    The request's session reads (on SQLite it is a deferred read transaction, later perhaps a
-    replica), so the scan is logged in a short write transaction of its own.
+    On PostgreSQL the request's transaction may write, and logs the scan. On SQLite it is a
+    deferred read transaction on the read engine, so the scan is logged in a short write
+    transaction of its own. (Taking a second connection while holding the first would, on
+    PostgreSQL, let a burst of checks exhaust the pool, each waiting for its second connection.)
     """
     scan.principal.require(ENTRY_ACCESS)
     holding = await _find_holding(session, scan.barcode)
     outcome = await _judge(_check_rules(session, scan, holding))
+    if instance.read_engine is instance.write_engine:
+        await _log(session, scan, "check", holding, outcome)
+        return outcome
     async with instance.write_sessions() as log_session, log_session.begin():
         await _log(log_session, scan, "check", holding, outcome)
     return outcome
@@ -163,27 +176,29 @@ async def _log(
 
 async def _check_rules(session: AsyncSession, scan: Scan, holding: Holding | None) -> str:
     holding, entry = _admissible_entry(scan, holding)
-    await _refuse_if_used(session, holding, entry, scan.tz)
+    await _refuse_if_used(session, holding, entry, scan)
     _require_window(scan, entry)
-    return f"valid: {_describe(entry, scan.tz)}"
+    return f"valid: {await _describe(session, holding, entry, scan.tz)}"
 
 
 async def _admit_rules(session: AsyncSession, scan: Scan, holding: Holding | None) -> str:
     holding, entry = _admissible_entry(scan, holding)
-    await _refuse_if_used(session, holding, entry, scan.tz)
+    if entry.is_annual:
+        await passes.lock_pass(session, holding.barcode.id, scan.settings)
+    await _refuse_if_used(session, holding, entry, scan)
     _require_window(scan, entry)
     if not await _insert_admission(session, holding, entry, scan):
         # Another turnstile admitted it between our lookup and our insert.
-        await _refuse_if_used(session, holding, entry, scan.tz)
+        await _refuse_if_used(session, holding, entry, scan)
         raise Unprocessable("already used")
-    return f"admitted: {_describe(entry, scan.tz)}"
+    return f"admitted: {await _describe(session, holding, entry, scan.tz)}"
 
 
 async def _exit_rules(session: AsyncSession, scan: Scan, holding: Holding | None) -> str:
     _require_location_permission(scan)
     if holding is None:
         raise NotFound(f"barcode {scan.barcode} not found")
-    admission = await _latest_admission(session, holding)
+    admission = await _latest_admission(session, holding, scan.location)
     if admission is None:
         raise Unprocessable("not admitted yet: an exit needs an entry first")
     museum = int(admission.location) if admission.location is not None else None
@@ -204,13 +219,24 @@ async def _exit_rules(session: AsyncSession, scan: Scan, holding: Holding | None
     raise Unprocessable(f"already exited on {render(admission.exited_at, scan.tz)}")
 
 
-async def _latest_admission(session: AsyncSession, holding: Holding) -> EntryAdmission | None:
-    return await session.scalar(
+async def _latest_admission(
+    session: AsyncSession, holding: Holding, location: str | None
+) -> EntryAdmission | None:
+    """The admission an exit closes: the latest at the exit's location, else the latest of all.
+
+    A pass can be inside two museums' records at once (an annual pass admitted at one and then
+    at the other); the exit scanner's location says which of them the holder leaves.
+    """
+    query = (
         select(EntryAdmission)
         .where(EntryAdmission.barcode_id == holding.barcode.id)
         .order_by(EntryAdmission.admitted_at.desc(), EntryAdmission.id.desc())
         .limit(1)
     )
+    here = None
+    if location is not None:
+        here = await session.scalar(query.where(EntryAdmission.location == location))
+    return here or await session.scalar(query)
 
 
 # --- which entry, and may it happen ----------------------------------------------------------
@@ -282,6 +308,7 @@ def _resolve_entry(scan: Scan, sale: TicketSale) -> Entry:
         ticket=ticket,
         start_at=sale.start_at,
         museum_ids=ticket.museum_ids,
+        valid_until=sale.valid_until,
     )
 
 
@@ -337,26 +364,39 @@ def _due_now(scan: Scan, entries: list[Entry]) -> Entry | None:
     return None
 
 
+def _admission_location(scan: Scan, entry: Entry) -> str | None:
+    return scan.location or entry.location
+
+
 async def _refuse_if_used(
-    session: AsyncSession, holding: Holding, entry: Entry, tz: ZoneInfo
+    session: AsyncSession, holding: Holding, entry: Entry, scan: Scan
 ) -> None:
+    if entry.is_annual:
+        location = _admission_location(scan, entry)
+        await passes.refuse_if_inside(session, holding.barcode.id, location, scan.now, scan.tz)
+        return
     admitted_at = await session.scalar(
         select(EntryAdmission.admitted_at).where(
             EntryAdmission.barcode_id == holding.barcode.id, EntryAdmission.scope == entry.scope
         )
     )
     if admitted_at is not None:
-        raise Unprocessable(f"already used on {render(admitted_at, tz)}")
+        raise Unprocessable(f"already used on {render(admitted_at, scan.tz)}")
 
 
 async def _insert_admission(
     session: AsyncSession, holding: Holding, entry: Entry, scan: Scan
 ) -> bool:
     """True when this scan made the admission, False when one already existed."""
+    scope = (
+        await passes.next_visit_scope(session, holding.barcode.id)
+        if entry.is_annual
+        else entry.scope
+    )
     values = {
         "barcode_id": holding.barcode.id,
-        "scope": entry.scope,
-        "location": scan.location or entry.location,
+        "scope": scope,
+        "location": _admission_location(scan, entry),
         "admitted_at": scan.now,
     }
     dialect = session.get_bind().dialect.name
@@ -401,10 +441,11 @@ def slot_window(
 def _require_window(scan: Scan, entry: Entry) -> None:
     if entry.start_at is None:
         _require_valid_today(scan, entry.ticket)
+    elif entry.is_annual:
+        passes.require_in_validity(scan.now, entry.start_at, entry.valid_until, scan.tz)
     elif _is_time_slot(entry.ticket):
         _require_in_slot(scan, entry.ticket, entry.start_at)
     else:
-        # Day tickets; annual tickets too, for now.
         _require_on_day(scan, entry.start_at)
 
 
@@ -437,7 +478,14 @@ def _require_valid_today(scan: Scan, ticket: TicketData) -> None:
     raise Unprocessable(f"no longer valid: valid until {until}")
 
 
-def _describe(entry: Entry, tz: ZoneInfo) -> str:
+async def _describe(session: AsyncSession, holding: Holding, entry: Entry, tz: ZoneInfo) -> str:
+    """What the scanner shows; for an annual pass the holder's name, to compare with the photo."""
+    if entry.is_annual:
+        holder = await passes.holder_name(session, holding.barcode)
+        title = f"{entry.title} ({holder})" if holder else entry.title
+        if entry.valid_until is None:
+            return title
+        return f"{title}, valid until {last_valid_day(entry.valid_until, tz).isoformat()}"
     if entry.start_at is None:
         return entry.title
     local = entry.start_at.astimezone(tz)

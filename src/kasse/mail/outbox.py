@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kasse.core.db import Instance
 from kasse.models import OutboxMessage
 
-Composer = Callable[[AsyncSession, OutboxMessage, Instance], Awaitable[EmailMessage]]
+# (session, message, instance, now): ``now`` is the sender's clock, so composers see the time
+# the rest of the instance sees (a test clock in tests).
+Composer = Callable[[AsyncSession, OutboxMessage, Instance, datetime], Awaitable[EmailMessage]]
 
 _composers: dict[str, Composer] = {}
 
@@ -85,7 +87,7 @@ def plain_payload(
 
 @composer("plain")
 async def compose_plain(
-    _session: AsyncSession, message: OutboxMessage, _instance: Instance
+    _session: AsyncSession, message: OutboxMessage, _instance: Instance, _now: datetime
 ) -> EmailMessage:
     """Subject, text body and attachments, all taken from the payload as it was enqueued."""
     payload = message.payload

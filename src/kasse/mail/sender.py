@@ -104,7 +104,7 @@ async def _deliver(
     message: OutboxMessage,
 ) -> int:
     try:
-        mail = await _compose(instance, settings, message)
+        mail = await _compose(instance, settings, message, clock.now())
         await backend.send(mail)
     except Exception as exc:
         await _record_failure(instance, settings, message, exc, clock.now())
@@ -113,9 +113,11 @@ async def _deliver(
     return 1
 
 
-async def _compose(instance: Instance, settings: Settings, message: OutboxMessage) -> EmailMessage:
+async def _compose(
+    instance: Instance, settings: Settings, message: OutboxMessage, now: datetime
+) -> EmailMessage:
     async with instance.read_sessions() as session:
-        mail = await composer_for(message.kind)(session, message, instance)
+        mail = await composer_for(message.kind)(session, message, instance, now)
     _fill_headers(mail, message, instance, settings)
     return mail
 

@@ -142,3 +142,27 @@ class Ticket(Base):
     position: Mapped[int] = mapped_column(default=0)
     sub_ticket_min_gap: Mapped[int | None]
     barcode_method: Mapped[str | None] = mapped_column(String(10))
+    # How long an annual pass is valid from its start (months); other tickets ignore it.
+    validity_months: Mapped[int] = mapped_column(default=12, server_default="12")
+
+
+class Coupon(Base):
+    """A value voucher for sale: it costs ``price_cents`` and is worth ``value_cents`` (may differ)."""
+
+    __tablename__ = "coupons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[dict[str, Any]]
+    description: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    museum_ids: Mapped[list[Any]] = mapped_column(default=list)
+    price_cents: Mapped[int]
+    value_cents: Mapped[int]
+    vat_pct: Mapped[float] = mapped_column(default=0.0)
+    tax_included: Mapped[bool] = mapped_column(default=True)
+    min_quantity: Mapped[int] = mapped_column(default=1)
+    max_quantity: Mapped[int] = mapped_column(default=10)
+    bookable_public: Mapped[bool] = mapped_column(default=True)
+    bookable_reseller: Mapped[bool] = mapped_column(default=True)
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+    position: Mapped[int] = mapped_column(default=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kasse.models.base import Base
@@ -94,6 +94,10 @@ class Order(Base):
     locale: Mapped[str] = mapped_column(String(10))
     payment_status: Mapped[int | None]
     created_at: Mapped[datetime]
+    # Orders with annual passes: the token of the personalization flow (/api/v4/annual?token=),
+    # and when that flow was finalized.
+    personalization_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    personalized_at: Mapped[datetime | None]
 
 
 class OrderItem(Base):
@@ -123,6 +127,9 @@ class TicketSale(Base):
     attendees: Mapped[list[Any]] = mapped_column(default=list)
     # sub ticket id (as a string key) -> ISO UTC start of that sub ticket's slot
     sub_ticket_times: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Annual passes: valid from ``start_at`` until ``valid_until`` (exclusive); sent_at when shipped.
+    valid_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
 
 
 class Customer(Base):
@@ -145,6 +152,114 @@ class Customer(Base):
     addr_zip: Mapped[str | None] = mapped_column(String(20))
     addr_city: Mapped[str | None] = mapped_column(String(200))
     addr_country: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    # A customer created in an annual order's personalization flow: the token that binds it to a
+    # personalization, and the order under whose token it was created (its only scope).
+    personalization_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_for_order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("orders.id", ondelete="CASCADE", use_alter=True), index=True
+    )
+
+
+class CustomerAddress(Base):
+    __tablename__ = "customer_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    street: Mapped[str | None] = mapped_column(String(300))
+    zip: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(200))
+    country_id: Mapped[int | None]
+    created_at: Mapped[datetime]
+
+
+class Personalization(Base):
+    """One card of an annual ticket sale (one per place): whose it is and where it goes.
+
+    The personalization at ``position`` n belongs to the sale's n-th barcode (by barcode id).
+    """
+
+    __tablename__ = "personalizations"
+    __table_args__ = (UniqueConstraint("ticket_sale_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_sale_id: Mapped[int] = mapped_column(ForeignKey("ticket_sales.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), index=True
+    )
+    address_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer_addresses.id", ondelete="SET NULL")
+    )
+    dispatch_mode_id: Mapped[int | None]
+    updated_at: Mapped[datetime | None]
+
+
+class Portrait(Base):
+    """The photo printed on an annual pass; checked and re-encoded on upload."""
+
+    __tablename__ = "portraits"
+
+    personalization_id: Mapped[int] = mapped_column(
+        ForeignKey("personalizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    content_type: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int]
+    height: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime]
+
+
+class CouponSale(Base):
+    """Coupons bought in one order item; each of the ``quantity`` coupons has its own code."""
+
+    __tablename__ = "coupon_sales"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_item_id: Mapped[int] = mapped_column(
+        ForeignKey("order_items.id", ondelete="CASCADE"), unique=True
+    )
+    coupon_id: Mapped[int] = mapped_column(ForeignKey("coupons.id", ondelete="RESTRICT"))
+    title: Mapped[str] = mapped_column(String(300))
+    quantity: Mapped[int]
+    value_cents: Mapped[int]
+
+
+class CouponCode(Base):
+    """One coupon a customer can pay with. Its balance is ``value_cents`` minus the active
+    redemptions; redeeming locks this row, so the balance cannot be spent twice."""
+
+    __tablename__ = "coupon_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coupon_sale_id: Mapped[int] = mapped_column(
+        ForeignKey("coupon_sales.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    value_cents: Mapped[int]
+    created_at: Mapped[datetime]
+
+
+class CouponRedemption(Base):
+    """What one coupon paid towards one order.
+
+    Active while not returned and, for an order that is not binding yet, until the order's expiry
+    (``valid_until``), like a reservation hold: an expired order needs no sweeper to give it back.
+    """
+
+    __tablename__ = "coupon_redemptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    coupon_code_id: Mapped[int] = mapped_column(
+        ForeignKey("coupon_codes.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    amount_cents: Mapped[int]
+    returned_cents: Mapped[int] = mapped_column(default=0)
+    valid_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
 

@@ -1,4 +1,8 @@
-"""Order creation: every item checked, every problem reported together, all places or none."""
+"""Order creation: every item checked, every problem reported together, all places or none.
+
+Coupons take part twice: as items (a coupon bought, its codes issued once the order is binding)
+and as payment (``coupons``: codes whose value pays the order, see ``coupons/ledger.py``).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kasse.annual.sales import is_annual, start_annual_sale
 from kasse.availability.booking import draws_for, find_bookable_ticket, quantity_error, resolve_slot
 from kasse.availability.capacity import (
     SlotKey,
@@ -23,13 +28,17 @@ from kasse.availability.capacity import (
 )
 from kasse.catalog.snapshot import Catalog, TicketData
 from kasse.core.auth import SELLING_ACCESS, Principal
-from kasse.core.errors import Unprocessable
+from kasse.core.errors import SoldOut, Unprocessable
 from kasse.core.i18n import translate
 from kasse.core.ids import new_token
 from kasse.core.times import local_date, to_utc
+from kasse.coupons.codes import issue_codes
+from kasse.coupons.ledger import CouponPayment, plan_payment, record_payment
+from kasse.coupons.ratelimit import CodeAttempts
+from kasse.coupons.sales import CouponPlan, plan_coupon, write_coupon_item
 from kasse.models import CapacityDraw, Order, OrderItem, Reservation, TicketSale
 from kasse.orders.barcodes import issue_barcodes
-from kasse.orders.schemas import OrderCreate, TicketAttributesIn
+from kasse.orders.schemas import CouponItemIn, OrderCreate, TicketAttributesIn, TicketItemIn
 from kasse.settings import Settings
 
 SOURCES = {"reseller": "resellershop", "cashpoint": "cashpoint", "user": "api"}
@@ -44,6 +53,8 @@ class CheckoutContext:
     now: datetime
     tz: ZoneInfo
     locale: str
+    # every coupon code of the order is one attempt of the caller (guessing codes is throttled)
+    code_attempts: CodeAttempts
 
 
 @dataclass
@@ -199,8 +210,12 @@ def _plan_ticket(
     return plan, problems.messages
 
 
+def _ticket_items(body: OrderCreate) -> list[TicketAttributesIn]:
+    return [item.attributes for item in body.items if isinstance(item, TicketItemIn)]
+
+
 async def _load_reservations(ctx: CheckoutContext, body: OrderCreate) -> dict[str, Reservation]:
-    tokens = {token for item in body.items for token in item.attributes.reservations}
+    tokens = {token for item in _ticket_items(body) for token in item.reservations}
     if not tokens:
         return {}
     rows = await ctx.session.scalars(select(Reservation).where(Reservation.token.in_(tokens)))
@@ -208,22 +223,43 @@ async def _load_reservations(ctx: CheckoutContext, body: OrderCreate) -> dict[st
 
 
 def _duplicate_reservations(body: OrderCreate) -> list[str]:
-    counts = Counter(token for item in body.items for token in item.attributes.reservations)
+    counts = Counter(token for item in _ticket_items(body) for token in item.reservations)
     return [
         f"reservation {token} is redeemed more than once" for token, n in counts.items() if n > 1
     ]
 
 
+Plan = TicketPlan | CouponPlan
+
+
+def _plan_coupon_item(
+    ctx: CheckoutContext, index: int, item: CouponItemIn
+) -> tuple[CouponPlan | None, list[str]]:
+    plan, messages = plan_coupon(
+        ctx.catalog,
+        ctx.principal,
+        item.attributes.id,
+        item.attributes.quantity,
+        local_date(ctx.now, ctx.tz),
+    )
+    problems = ItemProblems(index)
+    for message in messages:
+        problems.add(message)
+    return plan, problems.messages
+
+
 def _plan_order(
     ctx: CheckoutContext, body: OrderCreate, reservations: dict[str, Reservation]
-) -> tuple[list[TicketPlan], list[str]]:
+) -> tuple[list[Plan], list[str]]:
     """The plans of the items that are fine, and the problems of the order."""
     problems = _duplicate_reservations(body)
-    if body.coupons:
-        problems.append("coupons: paying with coupons is not supported by this server yet")
-    plans: list[TicketPlan] = []
+    plans: list[Plan] = []
     for index, item in enumerate(body.items):
-        plan, item_problems = _plan_ticket(ctx, index, item.attributes, reservations)
+        plan: Plan | None
+        if isinstance(item, CouponItemIn):
+            plan, item_problems = _plan_coupon_item(ctx, index, item)
+        else:
+            plan, item_problems = _plan_ticket(ctx, index, item.attributes, reservations)
         problems += item_problems
         if plan is not None:
             plans.append(plan)
@@ -234,12 +270,21 @@ def _plan_order(
     return plans, problems
 
 
-def _merged_draws(plans: list[TicketPlan]) -> dict[SlotKey, int]:
+def _merged_draws(plans: list[Plan]) -> dict[SlotKey, int]:
     wanted: dict[SlotKey, int] = {}
     for plan in plans:
-        for key, places in plan.draws.items():
-            wanted[key] = wanted.get(key, 0) + places
+        if isinstance(plan, TicketPlan):
+            for key, places in plan.draws.items():
+                wanted[key] = wanted.get(key, 0) + places
     return wanted
+
+
+async def _plan_payment(
+    ctx: CheckoutContext, body: OrderCreate, plans: list[Plan], problems: list[str]
+) -> CouponPayment:
+    """What the coupons pay; with the order's price only when the items are all fine."""
+    price = None if problems else sum(p.price_cents for p in plans)
+    return await plan_payment(ctx.session, body.coupons, price, ctx.now, ctx.settings)
 
 
 async def _write_item(
@@ -267,6 +312,8 @@ async def _write_item(
     )
     ctx.session.add(sale)
     await ctx.session.flush()
+    if is_annual(plan.ticket):
+        start_annual_sale(ctx.session, order, sale, plan.ticket, ctx.tz)
     ctx.session.add_all(
         CapacityDraw(order_item_id=item.id, quota_id=q, start_at=s, quantity=n)
         for (q, s), n in plan.draws.items()
@@ -274,29 +321,66 @@ async def _write_item(
     return item, sale
 
 
+async def _write_coupon_item(
+    ctx: CheckoutContext, order: Order, position: int, plan: CouponPlan, binding: bool
+) -> None:
+    title = translate(plan.coupon.title, ctx.locale, ctx.settings.default_locale) or ""
+    sale = await write_coupon_item(ctx.session, order, position, plan, title)
+    # A coupon is usable only once its order is binding: a two-phase order gets its codes at
+    # finalize, so that an order never pays with coupons that may yet expire.
+    if binding:
+        await issue_codes(ctx.session, [sale], ctx.now)
+
+
 async def create_order(ctx: CheckoutContext, body: OrderCreate) -> Order:
     ctx.principal.require(SELLING_ACCESS)
+    # Before anything is looked up, so that a client over its limit learns nothing about codes.
+    await ctx.code_attempts.spend(len(body.coupons))
     reservations = await _load_reservations(ctx, body)
     plans, problems = _plan_order(ctx, body, reservations)
-    consumed = [rid for plan in plans for rid in plan.reservation_ids]
+    consumed = [
+        rid for plan in plans if isinstance(plan, TicketPlan) for rid in plan.reservation_ids
+    ]
     wanted = _merged_draws(plans)
+    # Coupon codes are locked before quota slots, as everywhere (see coupons/ledger.py).
+    payment = await _plan_payment(ctx, body, plans, problems)
+    problems += payment.problems
+    # A lock-free look first: every problem at once, and a buyer of a slot that is already full
+    # gets the 422 without queueing for the slot's lock.
+    usage = await usage_of(ctx.session, wanted, ctx.now, ignore_reservations=consumed)
+    missing = shortfalls(ctx.catalog, wanted, usage, ctx.tz)
     if problems:
-        # The order fails anyway: no lock, but say which places are missing too, so that the
-        # client learns every problem at once.
-        usage = await usage_of(ctx.session, wanted, ctx.now, ignore_reservations=consumed)
-        raise Unprocessable(
-            "the order is invalid", problems + shortfalls(ctx.catalog, wanted, usage, ctx.tz)
-        )
-    row_ids = await lock_slots(
-        ctx.session, ctx.catalog, wanted, ctx.now, ctx.settings, ignore_reservations=consumed
-    )
+        raise Unprocessable("the order is invalid", problems + missing)
+    if missing:
+        raise SoldOut("not enough places left", missing)
+    # Direct flow: binding now. Two-phase: the places are held until finalize or expiry.
+    binding = ctx.principal.flow != "two-phase"
+    order, item_ids = await _write_order(ctx, body, plans, binding)
+    record_payment(ctx.session, order, payment, ctx.now)
     await drop_holds(ctx.session, consumed)
     if consumed:
         await ctx.session.execute(delete(Reservation).where(Reservation.id.in_(consumed)))
-    # Direct flow: binding now. Two-phase: the places are held until finalize or expiry.
-    binding = ctx.principal.flow != "two-phase"
+    # The slots are locked last, so that their lock is held for the recount, the update and the
+    # commit, not while the order's rows are written. The recount leaves out this order's own
+    # holds (two-phase), written above in this transaction.
+    row_ids = await lock_slots(
+        ctx.session,
+        ctx.catalog,
+        wanted,
+        ctx.now,
+        ctx.settings,
+        ignore_reservations=consumed,
+        ignore_order_items=item_ids,
+    )
     if binding:
         await add_sold(ctx.session, row_ids, wanted)
+    return order
+
+
+async def _write_order(
+    ctx: CheckoutContext, body: OrderCreate, plans: list[Plan], binding: bool
+) -> tuple[Order, list[int]]:
+    """The order with its items, sales, draws and barcodes (binding) or holds (two-phase)."""
     order = Order(
         token=new_token(),
         api_token_id=ctx.principal.token_id,
@@ -315,12 +399,17 @@ async def create_order(ctx: CheckoutContext, body: OrderCreate) -> Order:
     )
     ctx.session.add(order)
     await ctx.session.flush()
+    item_ids = []
     for position, plan in enumerate(plans):
+        if isinstance(plan, CouponPlan):
+            await _write_coupon_item(ctx, order, position, plan, binding)
+            continue
         item, sale = await _write_item(ctx, order, position, plan)
+        item_ids.append(item.id)
         if binding:
             issue_barcodes(ctx.session, ctx.catalog, sale)
         else:
             assert order.expires_at is not None
             await hold_for_order_item(ctx.session, item.id, plan.draws, order.expires_at)
     await ctx.session.flush()
-    return order
+    return order, item_ids

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kasse.catalog.lookups import COUNTRIES
 from kasse.core.errors import Unprocessable
-from kasse.models import Customer
+from kasse.models import Customer, CustomerAddress
 from kasse.orders.schemas import CustomerIn
 
 CUSTOMER_FIELDS = (
@@ -74,4 +75,36 @@ async def resolve_customer(
         if value is not None:
             setattr(customer, name, value)
     await session.flush()
+    await _remember_address(session, customer, now)
     return customer
+
+
+def country_id_of(country: str | None) -> int | None:
+    """The lookup id of a country given as ISO code or name (German or English), if known."""
+    wanted = (country or "").strip().casefold()
+    for entry in COUNTRIES:
+        if wanted in (entry.code.casefold(), *(n.casefold() for n in entry.names.values())):
+            return entry.id
+    return None
+
+
+async def _remember_address(session: AsyncSession, customer: Customer, now: datetime) -> None:
+    """Keep the customer's postal address as an address row (the annual-pass flow ships to
+    addresses by id); a changed address is added, the earlier ones stay valid."""
+    if not (customer.addr_street or customer.addr_zip or customer.addr_city):
+        return
+    values = {
+        "street": customer.addr_street,
+        "zip": customer.addr_zip,
+        "city": customer.addr_city,
+        "country_id": country_id_of(customer.addr_country),
+    }
+    known = await session.scalar(
+        select(CustomerAddress.id).where(
+            CustomerAddress.customer_id == customer.id,
+            *(getattr(CustomerAddress, name).is_not_distinct_from(v) for name, v in values.items()),
+        )
+    )
+    if known is None:
+        session.add(CustomerAddress(customer_id=customer.id, created_at=now, **values))
+        await session.flush()

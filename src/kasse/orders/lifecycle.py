@@ -2,6 +2,7 @@
 
 Every function works inside the request's one transaction and takes the order row's lock first,
 so concurrent finalize and cancel requests of one order take turns and see each other's result.
+Then, where needed, the coupon codes' locks and last the quota slots' (one order everywhere).
 """
 
 from __future__ import annotations
@@ -26,6 +27,14 @@ from kasse.catalog.snapshot import Catalog
 from kasse.core.auth import SELLING_ACCESS, Principal
 from kasse.core.db import Instance
 from kasse.core.errors import Forbidden, NotFound, Unprocessable
+from kasse.coupons.ledger import (
+    confirm_redemptions,
+    extend_redemptions,
+    give_back,
+    give_back_expired,
+    refuse_spent_coupons,
+)
+from kasse.coupons.sales import issue_codes_of_items
 from kasse.mail.outbox import enqueue
 from kasse.mail.sender import notify_mail_enqueued
 from kasse.models import (
@@ -126,9 +135,11 @@ async def _next_invoice_number(ctx: LifecycleContext) -> str:
 
 
 async def _make_binding(ctx: LifecycleContext, order: Order) -> None:
-    """Turn the held places of a created order into sold ones and issue its barcodes."""
+    """Turn the held places and coupon payments of a created order into binding ones and issue
+    its barcodes and coupon codes."""
     items = await _active_items(ctx.session, order)
     item_ids = [i.id for i in items]
+    await confirm_redemptions(ctx.session, order.id, ctx.now, ctx.settings)
     wanted = await _draws_of(ctx.session, item_ids)
     row_ids = await lock_slots(
         ctx.session, ctx.catalog, wanted, ctx.now, ctx.settings, ignore_order_items=item_ids
@@ -140,6 +151,7 @@ async def _make_binding(ctx: LifecycleContext, order: Order) -> None:
             select(TicketSale).where(TicketSale.order_item_id.in_(item_ids))
         ):
             issue_barcodes(ctx.session, ctx.catalog, sale)
+    await issue_codes_of_items(ctx.session, item_ids, ctx.now)
     order.status = "finalized"
     order.finalized_at = ctx.now
     order.expires_at = None
@@ -171,14 +183,16 @@ async def _start_pay_by_link(ctx: LifecycleContext, order: Order) -> None:
         # The held places now last as long as the payment link. A link sent again (to a
         # corrected address, say) keeps the first deadline: else the places could be held forever.
         order.pay_by_link = True
-        order.expires_at = ctx.now + timedelta(minutes=ctx.settings.pay_by_link_minutes)
+        deadline = ctx.now + timedelta(minutes=ctx.settings.pay_by_link_minutes)
+        order.expires_at = deadline
         item_ids = [i.id for i in await _active_items(ctx.session, order)]
         if item_ids:
             await ctx.session.execute(
                 update(ReservationHold)
                 .where(ReservationHold.order_item_id.in_(item_ids))
-                .values(valid_until=order.expires_at)
+                .values(valid_until=deadline)
             )
+        await extend_redemptions(ctx.session, order.id, deadline)
     await _send_mail(ctx, order, "payment_link")
 
 
@@ -204,9 +218,11 @@ async def finalize_order(ctx: LifecycleContext, order_ref: str, body: FinalizeIn
         await _start_pay_by_link(ctx, order)
     elif body.completed:
         await _make_binding(ctx, order)
-        order.invoice_number = await _next_invoice_number(ctx)
         order.invoice = True
         await _send_mail(ctx, order, "order_confirmation")
+        await ctx.session.flush()
+        # Last: the counter row is the one lock that every finalize of the instance shares.
+        order.invoice_number = await _next_invoice_number(ctx)
     await ctx.session.flush()
     return order
 
@@ -215,14 +231,19 @@ async def finalize_order(ctx: LifecycleContext, order_ref: str, body: FinalizeIn
 
 
 async def _release(ctx: LifecycleContext, order: Order, items: list[OrderItem]) -> None:
-    """Give the places of ``items`` back: sold places of a binding order, holds of a created one."""
+    """Give the places of ``items`` back: sold places of a binding order, holds of a created one;
+    void the codes of coupons among them; and give the coupons that paid what no active item
+    costs any more back (see ``coupons/ledger.py``, ``give_back``)."""
     item_ids = [i.id for i in items]
+    await refuse_spent_coupons(ctx.session, item_ids, ctx.now, ctx.settings)
     if order.status == "finalized":
         await release_sold(ctx.session, await _draws_of(ctx.session, item_ids))
     else:
         await drop_order_item_holds(ctx.session, item_ids)
     for item in items:
         item.cancelled_at = ctx.now
+    still_due = sum(i.price_cents for i in await _active_items(ctx.session, order))
+    await give_back(ctx.session, order.id, still_due)
 
 
 async def _items_to_cancel(
@@ -317,6 +338,7 @@ async def expire_orders(session: AsyncSession, now: datetime) -> int:
         await session.scalars(select(OrderItem.id).where(OrderItem.order_id.in_(expired)))
     )
     await drop_order_item_holds(session, item_ids)
+    await give_back_expired(session, expired)
     # Like a whole-order cancellation: the order and every item still active, at the expiry.
     expiry = select(Order.expires_at).where(Order.id == OrderItem.order_id).scalar_subquery()
     await session.execute(

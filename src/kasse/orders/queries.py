@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,13 +11,23 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kasse.annual.sales import is_annual
+from kasse.annual.shapes import personalizations_by_sale
 from kasse.catalog.snapshot import Catalog
 from kasse.core.auth import Principal
 from kasse.core.errors import NotFound, Unprocessable
 from kasse.core.i18n import translate
 from kasse.core.pagination import Page
 from kasse.core.times import local_day_bounds, render, today
-from kasse.models import Barcode, Order, OrderItem, TicketSale
+from kasse.models import (
+    Barcode,
+    CouponCode,
+    CouponRedemption,
+    CouponSale,
+    Order,
+    OrderItem,
+    TicketSale,
+)
 from kasse.orders.state import effective_status, effective_validity
 
 ORDER_READERS = frozenset({"user", "cashpoint", "reseller", "customer"})
@@ -149,7 +159,12 @@ def _sub_tickets(
 
 
 def _ticket_attributes(
-    catalog: Catalog, sale: TicketSale, barcodes: list[Barcode], tz: ZoneInfo, locale: str
+    catalog: Catalog,
+    sale: TicketSale,
+    barcodes: list[Barcode],
+    cards: list[dict[str, Any]],
+    tz: ZoneInfo,
+    locale: str,
 ) -> dict[str, Any]:
     ticket = catalog.ticket(sale.ticket_id)
     return {
@@ -166,6 +181,81 @@ def _ticket_attributes(
         ),
         "attendees": sale.attendees,
         "sub_tickets": _sub_tickets(catalog, sale, tz, locale),
+        "personalizations": cards,
+    }
+
+
+@dataclass
+class _CouponRows:
+    """The coupons sold in some orders (by order item), their codes (by coupon sale), and the
+    coupons that paid them (by order, in the order used, with their codes)."""
+
+    sales: dict[int, CouponSale] = field(default_factory=dict)
+    codes: dict[int, list[CouponCode]] = field(default_factory=lambda: defaultdict(list))
+    payments: dict[int, list[tuple[CouponRedemption, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+
+async def _coupon_rows(
+    session: AsyncSession, order_ids: list[int], item_ids: list[int], *, detail: bool
+) -> _CouponRows:
+    """Coupon sales of the coupon items, their codes, and (detail) the coupons paying the orders."""
+    rows = _CouponRows()
+    if item_ids:
+        for sale in await session.scalars(
+            select(CouponSale).where(CouponSale.order_item_id.in_(item_ids))
+        ):
+            rows.sales[sale.order_item_id] = sale
+    sale_ids = [s.id for s in rows.sales.values()]
+    if sale_ids:
+        for code in await session.scalars(
+            select(CouponCode)
+            .where(CouponCode.coupon_sale_id.in_(sale_ids))
+            .order_by(CouponCode.id)
+        ):
+            rows.codes[code.coupon_sale_id].append(code)
+    if detail and order_ids:
+        for redemption, barcode in await session.execute(
+            select(CouponRedemption, CouponCode.code)
+            .join(CouponCode, CouponCode.id == CouponRedemption.coupon_code_id)
+            .where(CouponRedemption.order_id.in_(order_ids))
+            .order_by(CouponRedemption.position)
+        ):
+            rows.payments[redemption.order_id].append((redemption, barcode))
+    return rows
+
+
+def _coupon_attributes(sale: CouponSale, codes: list[CouponCode]) -> dict[str, Any]:
+    return {
+        "id": sale.id,
+        "title": sale.title,
+        "quantity": sale.quantity,
+        "coupon_id": sale.coupon_id,
+        "value_cents": sale.value_cents,
+        "barcodes": [{"id": c.id, "barcode": c.code, "method": "coupon"} for c in codes],
+    }
+
+
+def _coupon_payment(
+    payments: list[tuple[CouponRedemption, str]], still_due: int, now: datetime
+) -> dict[str, Any]:
+    """What each coupon pays now (nothing once its hold expired, less after cancellations), and
+    what is left to pay of the items not cancelled."""
+    kept = [
+        (
+            code,
+            0
+            if r.valid_until is not None and r.valid_until <= now
+            else r.amount_cents - r.returned_cents,
+        )
+        for r, code in payments
+    ]
+    coupon_cents = sum(amount for _, amount in kept)
+    return {
+        "coupons": [{"barcode": code, "value_cents": amount} for code, amount in kept],
+        "coupon_cents": coupon_cents,
+        "amount_due_cents": still_due - coupon_cents,
     }
 
 
@@ -179,7 +269,7 @@ async def shape_orders(
     *,
     detail: bool,
 ) -> list[dict[str, Any]]:
-    """Orders in their wire shape; items, sales and barcodes come in three queries for all orders."""
+    """Orders in their wire shape; items, sales and codes come in one query each for all orders."""
     order_ids = [o.id for o in orders]
     items: dict[int, list[OrderItem]] = defaultdict(list)
     sales: dict[int, TicketSale] = {}
@@ -189,7 +279,7 @@ async def shape_orders(
             select(OrderItem).where(OrderItem.order_id.in_(order_ids)).order_by(OrderItem.position)
         ):
             items[item.order_id].append(item)
-        item_ids = [i.id for group in items.values() for i in group]
+        item_ids = [i.id for group in items.values() for i in group if i.type == "Ticket"]
         if item_ids:
             for sale in await session.scalars(
                 select(TicketSale).where(TicketSale.order_item_id.in_(item_ids))
@@ -201,9 +291,40 @@ async def shape_orders(
                 select(Barcode).where(Barcode.ticket_sale_id.in_(sale_ids)).order_by(Barcode.id)
             ):
                 codes[code.ticket_sale_id].append(code)
+    coupon_item_ids = [i.id for group in items.values() for i in group if i.type == "Coupon"]
+    coupons = await _coupon_rows(session, order_ids, coupon_item_ids, detail=detail)
+    cards = await _personalizations(session, catalog, list(sales.values()))
     return [
-        _order_shape(catalog, o, items[o.id], sales, codes, tz, locale, now, detail) for o in orders
+        _order_shape(catalog, o, items[o.id], sales, codes, coupons, cards, tz, locale, now, detail)
+        for o in orders
     ]
+
+
+async def _personalizations(
+    session: AsyncSession, catalog: Catalog, sales: list[TicketSale]
+) -> dict[int, list[dict[str, Any]]]:
+    """The cards of the annual passes among ``sales``; no query for orders without one."""
+    annual = [s.id for s in sales if (t := catalog.ticket(s.ticket_id)) and is_annual(t)]
+    return await personalizations_by_sale(session, annual) if annual else {}
+
+
+def _item_attributes(
+    catalog: Catalog,
+    item: OrderItem,
+    sales: dict[int, TicketSale],
+    codes: dict[int, list[Barcode]],
+    coupons: _CouponRows,
+    cards: dict[int, list[dict[str, Any]]],
+    tz: ZoneInfo,
+    locale: str,
+) -> dict[str, Any] | None:
+    if item.id in sales:
+        sale = sales[item.id]
+        return _ticket_attributes(catalog, sale, codes[sale.id], cards.get(sale.id, []), tz, locale)
+    if item.id in coupons.sales:
+        coupon_sale = coupons.sales[item.id]
+        return _coupon_attributes(coupon_sale, coupons.codes[coupon_sale.id])
+    return None
 
 
 def _order_shape(
@@ -212,6 +333,8 @@ def _order_shape(
     items: list[OrderItem],
     sales: dict[int, TicketSale],
     codes: dict[int, list[Barcode]],
+    coupons: _CouponRows,
+    cards: dict[int, list[dict[str, Any]]],
     tz: ZoneInfo,
     locale: str,
     now: datetime,
@@ -232,7 +355,13 @@ def _order_shape(
         "invoice": order.invoice,
         "created_at": render(order.created_at, tz),
         "source": order.source,
-        "items": [
+        "items": [],
+    }
+    for item in items:
+        attributes = _item_attributes(catalog, item, sales, codes, coupons, cards, tz, locale)
+        if attributes is None:
+            continue
+        shape["items"].append(
             {
                 "id": item.id,
                 "type": item.type,
@@ -240,18 +369,17 @@ def _order_shape(
                 "vat_pct": f"{item.vat_pct:.1f}",
                 "tax_included": item.tax_included,
                 "cancelled": item.cancelled_at is not None or status == "cancelled",
-                "attributes": _ticket_attributes(
-                    catalog, sales[item.id], codes[sales[item.id].id], tz, locale
-                ),
+                "attributes": attributes,
             }
-            for item in items
-            if item.id in sales
-        ],
-    }
+        )
     if detail:
         shape["payment_status"] = order.payment_status
         shape["billing_address_id"] = None
         shape["customer_id"] = order.customer_id
         shape["pay_by_link"] = order.pay_by_link
         shape["paid"] = order.paid_at is not None
+        # Opens /api/v4/annual for this order; the caller may relay the flow from its own shop.
+        shape["personalization_token"] = order.personalization_token
+        still_due = sum(i["price_cents"] for i in shape["items"] if not i["cancelled"])
+        shape.update(_coupon_payment(coupons.payments[order.id], still_due, now))
     return shape

@@ -14,10 +14,13 @@ from kasse.core import idempotency
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session
 from kasse.core.pagination import PageParams
 from kasse.core.params import IsoDate
+from kasse.coupons.dependencies import CurrentCodeAttempts
+from kasse.coupons.schemas import TOO_MANY_ATTEMPTS
 from kasse.models import Order
 from kasse.orders import checkout, lifecycle, queries
 from kasse.orders.schemas import (
     CancellationRequest,
+    CouponsOfOrderResponse,
     EmptyItemsResponse,
     FinalizeRequest,
     InvoicesResponse,
@@ -43,7 +46,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-def get_lifecycle(
+async def get_lifecycle(
     session: Session,
     catalog: CurrentCatalog,
     principal: CurrentPrincipal,
@@ -92,13 +95,14 @@ async def _once(
     return answer
 
 
-@router.post("/orders", response_model=OrderResponse)
+@router.post("/orders", response_model=OrderResponse, responses=TOO_MANY_ATTEMPTS)
 async def create_order(
     request: Request,
     body: OrderCreate,
     ctx: Lifecycle,
     catalog: CurrentCatalog,
     locale: CurrentLocale,
+    attempts: CurrentCodeAttempts,
     key: IdempotencyKey = None,
 ) -> dict[str, Any] | JSONResponse:
     checkout_ctx = checkout.CheckoutContext(
@@ -109,6 +113,7 @@ async def create_order(
         now=ctx.now,
         tz=ctx.tz,
         locale=locale.code,
+        code_attempts=attempts,
     )
     return await _once(
         request, ctx, catalog, locale, key, lambda: checkout.create_order(checkout_ctx, body)
@@ -205,16 +210,34 @@ async def rate_order(
     return await _order_body(ctx, catalog, order, locale)
 
 
+async def _items_of_order(
+    order_id: str, kind: str, ctx: lifecycle.LifecycleContext, catalog: Catalog, locale: Locale
+) -> list[dict[str, Any]]:
+    """The attributes of the items of one kind (Ticket, Coupon) of an order."""
+    order = await queries.find_order(ctx.session, ctx.principal, order_id)
+    shape = (await _order_body(ctx, catalog, order, locale))["order"]
+    return [item["attributes"] for item in shape["items"] if item["type"] == kind]
+
+
 @router.get("/orders/{order_id}/tickets", response_model=TicketsOfOrderResponse)
 async def tickets_of_order(
     order_id: OrderRef, ctx: Lifecycle, catalog: CurrentCatalog, locale: CurrentLocale
 ) -> dict[str, Any]:
-    order = await queries.find_order(ctx.session, ctx.principal, order_id)
-    shape = (await _order_body(ctx, catalog, order, locale))["order"]
-    tickets = [item["attributes"] for item in shape["items"] if item["type"] == "Ticket"]
+    tickets = await _items_of_order(order_id, "Ticket", ctx, catalog, locale)
     return {
         "tickets": tickets,
         "meta": {"total_count": len(tickets), "page": 1, "per_page": len(tickets)},
+    }
+
+
+@router.get("/orders/{order_id}/coupons", response_model=CouponsOfOrderResponse)
+async def coupons_of_order(
+    order_id: OrderRef, ctx: Lifecycle, catalog: CurrentCatalog, locale: CurrentLocale
+) -> dict[str, Any]:
+    coupons = await _items_of_order(order_id, "Coupon", ctx, catalog, locale)
+    return {
+        "coupons": coupons,
+        "meta": {"total_count": len(coupons), "page": 1, "per_page": len(coupons)},
     }
 
 
@@ -226,13 +249,13 @@ def _empty_list(kind: str) -> Any:
     return items_of_order
 
 
-for _kind in ("events", "tours", "coupons"):
+for _kind in ("events", "tours"):
     router.add_api_route(
         f"/orders/{{order_id}}/{_kind}",
         _empty_list(_kind),
         methods=["GET"],
         response_model=EmptyItemsResponse,
-        summary=f"{_kind.capitalize()} of an order (none: this server sells tickets only so far)",
+        summary=f"{_kind.capitalize()} of an order (none: this server sells no {_kind} so far)",
     )
 
 

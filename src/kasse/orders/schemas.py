@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kasse.annual.schemas import PersonalizationOut
 from kasse.core.params import Moment
+from kasse.coupons.codes import MAX_CODE_INPUT
 from kasse.reservations.schemas import MAX_QUANTITY
 
 MAX_ITEMS = 100
@@ -31,13 +33,31 @@ class TicketItemIn(BaseModel):
     attributes: TicketAttributesIn
 
 
+class CouponAttributesIn(BaseModel):
+    id: int = Field(ge=1, le=2**31 - 1, description="the coupon's id (GET /coupons)")
+    quantity: int = Field(ge=1, le=MAX_QUANTITY, description="coupons, each with its own code")
+
+
+class CouponItemIn(BaseModel):
+    type: Literal["Coupon"]
+    attributes: CouponAttributesIn
+
+
+OrderItemIn = Annotated[TicketItemIn | CouponItemIn, Field(discriminator="type")]
+CouponCodeIn = Annotated[str, Field(min_length=1, max_length=MAX_CODE_INPUT)]
+
+
 class OrderCreate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     comment: str | None = Field(default=None, max_length=5000)
     reference: str | None = Field(default=None, max_length=500)
-    items: list[TicketItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
-    coupons: list[str] = Field(default_factory=list, max_length=50)
+    items: list[OrderItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
+    coupons: list[CouponCodeIn] = Field(
+        default_factory=list,
+        max_length=50,
+        description="coupon codes that pay for the order, each as much as it can, in this order",
+    )
     total: int = Field(ge=0, le=10**12, description="the client's sum of all item prices in cents")
 
 
@@ -75,16 +95,43 @@ class TicketSaleOut(BaseModel):
     after_sale_information: str | None
     attendees: list[Attendee]
     sub_tickets: list[SubTicketOut]
+    personalizations: list[PersonalizationOut] = Field(
+        description="annual passes: one card per place (see /api/v4/annual); empty otherwise"
+    )
+
+
+class CouponSaleOut(BaseModel):
+    id: int = Field(description="the coupon sale")
+    title: str
+    quantity: int
+    coupon_id: int
+    value_cents: int = Field(description="what each coupon of this sale was worth when sold")
+    barcodes: list[BarcodeOut] = Field(
+        description="one code per coupon (method coupon), issued once the order is binding"
+    )
 
 
 class OrderItemOut(BaseModel):
     id: int
-    type: str
     price_cents: int
     vat_pct: str
     tax_included: bool
     cancelled: bool
+
+
+class TicketItemOut(OrderItemOut):
+    type: Literal["Ticket"]
     attributes: TicketSaleOut
+
+
+class CouponItemOut(OrderItemOut):
+    type: Literal["Coupon"]
+    attributes: CouponSaleOut
+
+
+class CouponPaymentOut(BaseModel):
+    barcode: str = Field(description="the coupon code")
+    value_cents: int = Field(description="what this coupon pays of the order now")
 
 
 class OrderOut(BaseModel):
@@ -102,7 +149,7 @@ class OrderOut(BaseModel):
     invoice: bool
     created_at: str
     source: str
-    items: list[OrderItemOut]
+    items: list[Annotated[TicketItemOut | CouponItemOut, Field(discriminator="type")]]
 
 
 class OrderDetailOut(OrderOut):
@@ -111,6 +158,14 @@ class OrderDetailOut(OrderOut):
     customer_id: int | None
     pay_by_link: bool
     paid: bool
+    coupons: list[CouponPaymentOut] = Field(description="the coupons that pay, in the order used")
+    coupon_cents: int = Field(description="what the coupons pay")
+    amount_due_cents: int = Field(
+        description="what the items not cancelled cost, minus coupon_cents"
+    )
+    personalization_token: str | None = Field(
+        description="orders with annual passes: the token of the personalization flow"
+    )
 
 
 class OrderListResponse(BaseModel):
@@ -192,8 +247,13 @@ class TicketsOfOrderResponse(BaseModel):
     meta: dict[str, int]
 
 
+class CouponsOfOrderResponse(BaseModel):
+    coupons: list[CouponSaleOut]
+    meta: dict[str, int]
+
+
 class EmptyItemsResponse(BaseModel):
-    """Events, tours and coupons of an order (kinds this server does not sell yet)."""
+    """Events and tours of an order (kinds this server does not sell yet)."""
 
     model_config = ConfigDict(extra="allow")
 

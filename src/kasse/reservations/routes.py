@@ -22,7 +22,7 @@ router = APIRouter(tags=["reservations"])
 Token = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-def get_context(
+async def get_context(
     session: Session,
     catalog: CurrentCatalog,
     principal: CurrentPrincipal,

@@ -1,0 +1,1 @@
+"""Coupons: value vouchers sold like tickets and spent as payment in later orders."""

@@ -1,0 +1,58 @@
+"""Wire shapes of the coupon endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from kasse.catalog.schemas import Meta
+from kasse.core.schemas import ErrorBody
+
+
+class CouponOut(BaseModel):
+    id: int
+    title: str
+    description: str | None
+    price_cents: int = Field(description="what the coupon costs")
+    value_cents: int = Field(description="what the coupon pays (may differ from its price)")
+    vat_pct: float
+    tax_included: bool
+    museum_ids: list[int]
+    min_quantity: int
+    max_quantity: int
+    bookable: bool = Field(description="bookable for the caller's access level on valid_at")
+
+
+class CouponList(BaseModel):
+    coupons: list[CouponOut]
+    meta: Meta
+
+
+class CouponEnvelope(BaseModel):
+    coupon: CouponOut
+
+
+class CouponSaleCheck(BaseModel):
+    id: None = Field(default=None, description="always null, as in go~mus")
+    is_valid: bool
+    value_cents: int = Field(description="what is left on the coupon; 0 when used up")
+
+
+class CouponSaleCheckEnvelope(BaseModel):
+    coupon_sale: CouponSaleCheck
+
+
+# Documented on the routes that count coupon code attempts.
+TOO_MANY_ATTEMPTS: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": ErrorBody,
+        "description": "Too many coupon code attempts by this client; wait `Retry-After` seconds",
+        "headers": {
+            "Retry-After": {
+                "description": "seconds until the client may try again",
+                "schema": {"type": "integer"},
+            }
+        },
+    }
+}
