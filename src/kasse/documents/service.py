@@ -38,7 +38,16 @@ from kasse.documents.data import (
 )
 from kasse.documents.formatting import format_date, format_money, short_code
 from kasse.documents.vouchers import CouponEntry, load_coupon_entries, load_coupon_payments
-from kasse.models import Barcode, Customer, Order, OrderItem, Personalization, Portrait, TicketSale
+from kasse.models import (
+    Barcode,
+    CouponSale,
+    Customer,
+    Order,
+    OrderItem,
+    Personalization,
+    Portrait,
+    TicketSale,
+)
 from kasse.orders.queries import MAX_ORDER_ID, MIN_TOKEN_LENGTH
 from kasse.orders.state import effective_status, effective_validity
 from kasse.settings import Settings
@@ -239,15 +248,8 @@ async def load_documents(
 ) -> OrderDocuments:
     """The order's items that are not cancelled (ticket sales with barcodes, coupon sales with
     codes), the coupons that pay it, and its customer."""
-    rows = (
-        await session.execute(
-            select(OrderItem, TicketSale)
-            .join(TicketSale, TicketSale.order_item_id == OrderItem.id)
-            .where(OrderItem.order_id == order.id, OrderItem.cancelled_at.is_(None))
-            .order_by(OrderItem.position)
-        )
-    ).all()
-    codes: dict[int, list[Barcode]] = {sale.id: [] for _, sale in rows}
+    tickets, coupons = await _active_items(session, order.id)
+    codes: dict[int, list[Barcode]] = {sale.id: [] for _, sale in tickets}
     if codes:
         for code in await session.scalars(
             select(Barcode).where(Barcode.ticket_sale_id.in_(codes)).order_by(Barcode.id)
@@ -256,15 +258,35 @@ async def load_documents(
     customer = await session.get(Customer, order.customer_id) if order.customer_id else None
     return OrderDocuments(
         order=order,
-        sales=tuple(SaleEntry(item, sale, tuple(codes[sale.id])) for item, sale in rows),
+        sales=tuple(SaleEntry(item, sale, tuple(codes[sale.id])) for item, sale in tickets),
         customer=customer,
         catalog=catalog,
         tz=instance.tz,
         settings=instance.settings,
-        holders=await _load_holders(session, _annual_sale_ids(catalog, [sale for _, sale in rows])),
-        coupons=await load_coupon_entries(session, order.id),
+        holders=await _load_holders(session, _annual_sale_ids(catalog, [s for _, s in tickets])),
+        coupons=await load_coupon_entries(session, coupons),
         coupon_payments=await load_coupon_payments(session, order.id, now),
     )
+
+
+async def _active_items(
+    session: AsyncSession, order_id: int
+) -> tuple[list[tuple[OrderItem, TicketSale]], list[tuple[OrderItem, CouponSale]]]:
+    """The items not cancelled, in order: ticket items with their sales, coupon items with theirs."""
+    tickets: list[tuple[OrderItem, TicketSale]] = []
+    coupons: list[tuple[OrderItem, CouponSale]] = []
+    for item, ticket_sale, coupon_sale in await session.execute(
+        select(OrderItem, TicketSale, CouponSale)
+        .outerjoin(TicketSale, TicketSale.order_item_id == OrderItem.id)
+        .outerjoin(CouponSale, CouponSale.order_item_id == OrderItem.id)
+        .where(OrderItem.order_id == order_id, OrderItem.cancelled_at.is_(None))
+        .order_by(OrderItem.position)
+    ):
+        if ticket_sale is not None:
+            tickets.append((item, ticket_sale))
+        elif coupon_sale is not None:
+            coupons.append((item, coupon_sale))
+    return tickets, coupons
 
 
 def _annual_sale_ids(catalog: Catalog, sales: list[TicketSale]) -> list[int]:

@@ -1,5 +1,6 @@
 """The coupons of an order as its documents see them: the coupon items it sold, with their codes,
-and the coupons that paid it. One query each, whatever the number of items and codes."""
+and the coupons that paid it. One query each, whatever the number of items and codes; none for the
+codes of an order without coupon items."""
 
 from __future__ import annotations
 
@@ -29,15 +30,10 @@ class CouponEntry:
         return round(self.item.price_cents / max(self.sale.quantity, 1))
 
 
-async def load_coupon_entries(session: AsyncSession, order_id: int) -> tuple[CouponEntry, ...]:
-    rows = (
-        await session.execute(
-            select(OrderItem, CouponSale)
-            .join(CouponSale, CouponSale.order_item_id == OrderItem.id)
-            .where(OrderItem.order_id == order_id, OrderItem.cancelled_at.is_(None))
-            .order_by(OrderItem.position)
-        )
-    ).all()
+async def load_coupon_entries(
+    session: AsyncSession, rows: list[tuple[OrderItem, CouponSale]]
+) -> tuple[CouponEntry, ...]:
+    """The entries of the coupon items ``rows`` (read with the order's other items), with codes."""
     if not rows:
         return ()
     codes: dict[int, list[CouponCode]] = defaultdict(list)
