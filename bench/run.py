@@ -796,10 +796,10 @@ class Bench:
         env = {"BENCH_TOKEN": phase.tokens["cashpoint"]}
 
         def after_warm(calibration: RunResult) -> None:
-            # two requests (check, admit) per barcode
-            # floor: a check and an admit cost less than two capacity reads and an order
+            # one fresh barcode per request (a check or an admit), twice what the rate needs;
+            # floor: a check or an admit costs less than a capacity read
             rate = max(calibration.rps, self.phase_rate(phase, "capacity"))
-            per_run = math.ceil(rate / 2 * self.cfg.duration * 2) + phase.connections
+            per_run = math.ceil(rate * self.cfg.duration * 2) + phase.connections
             pool["codes"] = make(per_run * self.cfg.runs)
             pool["per_run"] = per_run
 
@@ -812,7 +812,7 @@ class Bench:
             }
 
         def after(k: int, result: RunResult) -> list[str]:
-            if result.requests / 2 > pool["per_run"]:
+            if result.requests > pool["per_run"]:
                 return [f"run {k + 1}: ran out of barcodes"]
             return []
 

@@ -7,6 +7,7 @@ import asyncio
 import copy
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import delete
 
 from kasse.app import create_app
 from kasse.catalog.demo import demo_catalog
+from kasse.catalog.loader import load_catalog_data
 from kasse.core.ids import hash_token
 from kasse.models import ApiToken
 from kasse.settings import Settings
@@ -113,3 +115,27 @@ async def test_without_the_interval_every_request_sees_the_loaded_catalog(
         before = await _price(client, kasse)
         await kasse.load(_with_day_ticket_price(kasse, before + 100))
         assert await _price(client, kasse) == before + 100
+
+
+async def test_a_lowered_capacity_applies_at_once_to_orders_however_long_reads_cache(
+    kasse: Kasse, tmp_path: Path, day: date
+) -> None:
+    """Writes read the catalog version every time: no sale uses a capacity already lowered."""
+    order = {
+        "items": [
+            {
+                "type": "Ticket",
+                "attributes": {"id": 3, "quantity": 2, "time": kasse.local(day, "10:00")},
+            }
+        ],
+        "total": 2800,
+    }
+    async with caching_app(kasse, tmp_path, catalog_check_seconds=600) as client:
+        capacity = f"/api/v4/tickets/3/capacity?date={day.isoformat()}"
+        assert (await client.get(capacity, headers=kasse.auth())).status_code == 200
+        async with kasse.instance.write_sessions() as session, session.begin():
+            quota = {"id": 1, "title": "Sammlung Zeitfenster", "capacity": 1}
+            await load_catalog_data(session, {"quotas": [quota]}, locale="de")
+        response = await client.post("/api/v4/orders", json=order, headers=kasse.auth())
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == "not enough places left"

@@ -23,11 +23,13 @@ def page_texts(pdf: bytes, layout: bool = False) -> list[str]:
     return [page.extract_text() for page in reader.pages]
 
 
-# The symbologies kasse prints, as a turnstile scanner is set up for them. With every format on,
-# zxing-cpp now and then also "finds" a Micro QR code inside the finder pattern of a QR code
-# (3 in 450 random tickets), which no scanner set up for tickets would report.
+# The symbologies kasse prints (QR model 2 is the QR code), as a turnstile scanner is set up for
+# them. With every format on, or with the whole QR family, zxing-cpp now and then also "finds" a
+# Micro QR code inside a QR code (3 in 450 random tickets), which such a scanner never reports.
 PRINTED_FORMATS = (
-    zxingcpp.BarcodeFormat.EAN13 | zxingcpp.BarcodeFormat.Code39 | zxingcpp.BarcodeFormat.QRCode
+    zxingcpp.BarcodeFormat.EAN13,
+    zxingcpp.BarcodeFormat.Code39,
+    zxingcpp.BarcodeFormat.QRCodeModel2,
 )
 
 

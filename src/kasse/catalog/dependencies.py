@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 
 from kasse.catalog.snapshot import Catalog, load_catalog
-from kasse.core.deps import CurrentInstance, Session
+from kasse.core.deps import READ_METHODS, CurrentInstance, Session
 
 
-async def get_catalog(session: Session, instance: CurrentInstance) -> Catalog:
-    return await load_catalog(session, instance)
+async def get_catalog(request: Request, session: Session, instance: CurrentInstance) -> Catalog:
+    return await load_catalog(session, instance, for_write=request.method not in READ_METHODS)
 
 
 CurrentCatalog = Annotated[Catalog, Depends(get_catalog)]

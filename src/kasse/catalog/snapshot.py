@@ -160,18 +160,23 @@ async def _build(session: AsyncSession, version: int) -> Catalog:
     )
 
 
-async def load_catalog(session: AsyncSession, instance: Instance) -> Catalog:
+async def load_catalog(
+    session: AsyncSession, instance: Instance, *, for_write: bool = True
+) -> Catalog:
     """The current catalog of ``instance``: the snapshot cached in this process.
 
-    Its version is read from the database at most every ``catalog_check_seconds``; a catalog
-    loaded by ``kasse load`` (which bumps the version) reaches every worker on every host within
-    that time. While one request checks or rebuilds, the others of the process go on with the
-    snapshot they have, rather than all rebuilding the same catalog at once. They do not wait
-    for it either: a waiting request may hold a pooled connection that the checking one needs.
+    A write (``for_write``) reads the version in its own transaction every time, so that a sale
+    that starts after a catalog load committed (a lower capacity, a new price) never uses the
+    catalog before it. A read checks the version at most every ``catalog_check_seconds``: a
+    load reaches what clients see on every worker and host within that time.
+
+    While one read checks or rebuilds, the other reads of the process go on with the snapshot
+    they have rather than all rebuilding the same catalog at once. They do not wait for it
+    either: a waiting request may hold a pooled connection that the checking one needs.
     """
     cached: Catalog | None = instance.cache.get(CACHE_KEY)
     interval = instance.settings.catalog_check_seconds
-    if cached is not None and interval > 0:
+    if cached is not None and interval > 0 and not for_write:
         checked_at: float = instance.cache.get(CHECKED_AT_KEY, -interval)
         if time.monotonic() - checked_at < interval or instance.cache.get(CHECKING_KEY):
             return cached
