@@ -259,7 +259,15 @@ async def shared(
     clock = FrozenClock(datetime.now(UTC).replace(microsecond=0))
     mail_folder = tmp_path_factory.mktemp("mail")
     app = create_app(
-        Settings(database_url=url, instances={}, mail_url=f"file://{mail_folder}", **NO_CACHES),
+        Settings(
+            database_url=url,
+            instances={},
+            mail_url=f"file://{mail_folder}",
+            # Tests move the clock past expiries and back, and run the housekeeping themselves
+            # (tidy_once): a background sweep on their clock would cancel orders at random.
+            housekeeping_seconds=0,
+            **NO_CACHES,
+        ),
         clock=clock,
     )
     async with app.router.lifespan_context(app):

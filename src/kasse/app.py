@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         app.state.instances = open_instances(settings)
         async with (
             run_mail_senders(app.state.instances, settings, app.state.clock),
-            run_housekeeping(app.state.instances, app.state.clock),
+            run_housekeeping(app.state.instances, app.state.clock, settings.housekeeping_seconds),
         ):
             yield
         for instance in app.state.instances.values():

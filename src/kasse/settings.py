@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # level and museums are trusted this long after they were read.
     catalog_check_seconds: float = 1.0
     token_cache_seconds: float = 5.0
+    # How often expired orders are marked cancelled in the background (0: never; readers ignore
+    # expired holds anyway, so correctness does not depend on it).
+    housekeeping_seconds: float = 30.0
     # Apple Wallet passes: the pass type certificate, its key and the chain up to Apple's WWDR
     # (PEM files). Without a certificate a development chain is made in wallet_dev_folder: such
     # passes verify against its devca.pem, but Wallet on a device refuses them.

@@ -35,8 +35,27 @@ def slot_minutes(catalog: Catalog, ticket: TicketData, day: date) -> list[int]:
     return list(range(first, last + 1, step))
 
 
+SLOT_STARTS_KEY = "slot_starts"  # in Catalog.extra: (ticket id, day, zone) -> slot starts
+SLOT_STARTS_ENTRIES = 100_000  # about 100 tickets x 3 years of days: then start afresh
+
+
 def slot_starts(catalog: Catalog, ticket: TicketData, day: date, tz: ZoneInfo) -> list[datetime]:
-    return [local_minute(day, minute, tz) for minute in slot_minutes(catalog, ticket, day)]
+    """The starts of a ticket's slots on a day, in UTC.
+
+    They follow from the catalog alone (opening hours, closures, the ticket's times), so they are
+    computed once per catalog snapshot: the time zone arithmetic was a third of a calendar answer.
+    """
+    cache: dict[tuple[int, date, str], tuple[datetime, ...]] = catalog.extra.setdefault(
+        SLOT_STARTS_KEY, {}
+    )
+    key = (ticket.id, day, tz.key)
+    starts = cache.get(key)
+    if starts is None:
+        if len(cache) >= SLOT_STARTS_ENTRIES:
+            cache.clear()
+        starts = tuple(local_minute(day, m, tz) for m in slot_minutes(catalog, ticket, day))
+        cache[key] = starts
+    return list(starts)
 
 
 def slot_length(ticket: TicketData) -> timedelta:

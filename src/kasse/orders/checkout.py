@@ -407,7 +407,7 @@ async def _write_order(
         item, sale = await _write_item(ctx, order, position, plan)
         item_ids.append(item.id)
         if binding:
-            issue_barcodes(ctx.session, ctx.catalog, sale)
+            await issue_barcodes(ctx.session, ctx.catalog, sale)
         else:
             assert order.expires_at is not None
             await hold_for_order_item(ctx.session, item.id, plan.draws, order.expires_at)

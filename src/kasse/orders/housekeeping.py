@@ -13,7 +13,6 @@ from kasse.core.db import Instance
 from kasse.orders.lifecycle import expire_orders
 
 log = logging.getLogger("kasse.housekeeping")
-INTERVAL_SECONDS = 30.0
 
 
 async def tidy_once(instance: Instance, clock: Clock) -> int:
@@ -35,8 +34,12 @@ async def _loop(instances: Mapping[str, Instance], clock: Clock, interval: float
 
 @contextlib.asynccontextmanager
 async def run_housekeeping(
-    instances: Mapping[str, Instance], clock: Clock, interval: float = INTERVAL_SECONDS
+    instances: Mapping[str, Instance], clock: Clock, interval: float
 ) -> AsyncIterator[None]:
+    """Tidy every ``interval`` seconds (``KASSE_HOUSEKEEPING_SECONDS``); 0 switches it off."""
+    if interval <= 0:
+        yield
+        return
     task = asyncio.create_task(_loop(instances, clock, interval))
     try:
         yield

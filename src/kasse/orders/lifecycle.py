@@ -150,7 +150,7 @@ async def _make_binding(ctx: LifecycleContext, order: Order) -> None:
         for sale in await ctx.session.scalars(
             select(TicketSale).where(TicketSale.order_item_id.in_(item_ids))
         ):
-            issue_barcodes(ctx.session, ctx.catalog, sale)
+            await issue_barcodes(ctx.session, ctx.catalog, sale)
     await issue_codes_of_items(ctx.session, item_ids, ctx.now)
     order.status = "finalized"
     order.finalized_at = ctx.now
