@@ -38,7 +38,7 @@ from kasse.models import (
     CatalogState,
 )
 from kasse.settings import Settings
-from tests.helpers import IS_POSTGRES, NO_CACHES, TEST_DATABASE_URL
+from tests.helpers import CONTROLLED_APP, IS_POSTGRES, NO_CACHES, TEST_DATABASE_URL
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -263,10 +263,7 @@ async def shared(
             database_url=url,
             instances={},
             mail_url=f"file://{mail_folder}",
-            # Tests move the clock past expiries and back, and run the housekeeping themselves
-            # (tidy_once): a background sweep on their clock would cancel orders at random.
-            housekeeping_seconds=0,
-            **NO_CACHES,
+            **CONTROLLED_APP,
         ),
         clock=clock,
     )

@@ -35,3 +35,7 @@ async def truncate_all(instance: Instance) -> None:
 # Tests change the catalog and tokens under a running app and look at once, so their apps read
 # them on every request; tests/core/test_caches.py covers the per-process caches.
 NO_CACHES: dict[str, Any] = {"catalog_check_seconds": 0, "token_cache_seconds": 0}
+
+# Apps whose tests move the clock and rebuild the data (the shared app, the state machines): no
+# background sweep on that clock (tests call tidy_once themselves) and no per-process caches.
+CONTROLLED_APP: dict[str, Any] = {"housekeeping_seconds": 0, **NO_CACHES}

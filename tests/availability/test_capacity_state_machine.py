@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import delete
 from starlette.testclient import TestClient
-from tests.helpers import IS_POSTGRES, NO_CACHES, truncate_all
+from tests.helpers import CONTROLLED_APP, IS_POSTGRES, truncate_all
 
 from kasse.app import create_app
 from kasse.catalog.loader import load_catalog_data
@@ -291,12 +291,9 @@ def make_machine(h: Harness) -> type[RuleBasedStateMachine]:
 @pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 def test_capacity_state_machine(database_url: str) -> None:
     clock = FrozenClock(datetime.now().astimezone().replace(microsecond=0))
-    # The machine moves the clock and rebuilds the data per example: no background sweep on its
-    # clock, no per-process caches across examples (either makes the examples differ).
-    app_settings = Settings(
-        database_url=database_url, instances={}, housekeeping_seconds=0, **NO_CACHES
+    app = create_app(
+        Settings(database_url=database_url, instances={}, **CONTROLLED_APP), clock=clock
     )
-    app = create_app(app_settings, clock=clock)
     with TestClient(app) as client:
         instance: Instance = app.state.instances[""]
         harness = Harness(client, instance, clock)

@@ -27,7 +27,7 @@ from kasse.core.db import Instance
 from kasse.orders.housekeeping import tidy_once
 from kasse.settings import Settings
 from tests.conftest import LIVE_TABLES
-from tests.helpers import IS_POSTGRES, truncate_all
+from tests.helpers import CONTROLLED_APP, IS_POSTGRES, truncate_all
 
 TICKET, TICKET_PRICE = 900, 700
 COUPONS = {901: (1000, 1000), 902: (400, 500)}  # id -> (price, value)
@@ -402,6 +402,7 @@ def test_coupon_state_machine(database_url: str, tmp_path: Path) -> None:
             mail_url=f"file://{tmp_path}",
             # the machine looks codes up after every step: no limit in its way
             coupon_lookup_limit="1000000/minute",
+            **CONTROLLED_APP,
         ),
         clock=clock,
     )

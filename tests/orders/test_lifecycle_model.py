@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from starlette.testclient import TestClient
 from tests.conftest import LIVE_TABLES
-from tests.helpers import IS_POSTGRES, truncate_all
+from tests.helpers import CONTROLLED_APP, IS_POSTGRES, truncate_all
 
 from kasse.app import create_app
 from kasse.catalog.loader import load_catalog_data
@@ -354,7 +354,12 @@ def make_machine(h: Harness) -> type[RuleBasedStateMachine]:
 def test_order_lifecycle_state_machine(database_url: str, tmp_path: Path) -> None:
     clock = FrozenClock(datetime.now().astimezone().replace(microsecond=0))
     app = create_app(
-        Settings(database_url=database_url, instances={}, mail_url=f"file://{tmp_path}"),
+        Settings(
+            database_url=database_url,
+            instances={},
+            mail_url=f"file://{tmp_path}",
+            **CONTROLLED_APP,
+        ),
         clock=clock,
     )
     with TestClient(app) as client:
