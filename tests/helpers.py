@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from kasse.core.db import Instance
 from kasse.models import Base
@@ -39,3 +41,21 @@ NO_CACHES: dict[str, Any] = {"catalog_check_seconds": 0, "token_cache_seconds": 
 # Apps whose tests move the clock and rebuild the data (the shared app, the state machines): no
 # background sweep on that clock (tests call tidy_once themselves) and no per-process caches.
 CONTROLLED_APP: dict[str, Any] = {"housekeeping_seconds": 0, **NO_CACHES}
+
+
+@contextmanager
+def recorded_statements(instance: Instance) -> Iterator[list[str]]:
+    """The SQL statements the instance's engines run inside the block, in order."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    engines = {id(e): e.sync_engine for e in (instance.read_engine, instance.write_engine)}
+    for engine in engines.values():
+        event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        for engine in engines.values():
+            event.remove(engine, "before_cursor_execute", record)

@@ -11,7 +11,9 @@ from kasse.core.auth import create_api_token
 from kasse.models import Customer
 
 
-async def customer_token(kasse: Any, foreign_id: str) -> dict[str, str]:
+async def customer_token(
+    kasse: Any, foreign_id: str, museum_ids: list[int] | None = None
+) -> dict[str, str]:
     async with kasse.instance.read_sessions() as session:
         customer_id = await session.scalar(
             select(Customer.id).where(Customer.foreign_id == foreign_id)
@@ -20,7 +22,7 @@ async def customer_token(kasse: Any, foreign_id: str) -> dict[str, str]:
         token = await create_api_token(
             session,
             access="customer",
-            museum_ids=[],
+            museum_ids=museum_ids or [],
             name="visitor",
             now=kasse.clock.now(),
             customer_id=customer_id,

@@ -1,4 +1,4 @@
-"""After checkout: finalize (two-phase, pay by link), cancel, rate, find by barcode, expire.
+"""After checkout: finalize (two-phase, pay by link), cancel, rate, expire.
 
 Every function works inside the request's one transaction and takes the order row's lock first,
 so concurrent finalize and cancel requests of one order take turns and see each other's result.
@@ -26,7 +26,7 @@ from kasse.availability.capacity import (
 from kasse.catalog.snapshot import Catalog
 from kasse.core.auth import SELLING_ACCESS, Principal
 from kasse.core.db import Instance
-from kasse.core.errors import Forbidden, NotFound, Unprocessable
+from kasse.core.errors import Forbidden, Unprocessable
 from kasse.coupons.ledger import (
     confirm_redemptions,
     extend_redemptions,
@@ -38,7 +38,6 @@ from kasse.coupons.sales import issue_codes_of_items
 from kasse.mail.outbox import enqueue
 from kasse.mail.sender import notify_mail_enqueued
 from kasse.models import (
-    Barcode,
     CapacityDraw,
     Customer,
     InvoiceCounter,
@@ -198,7 +197,7 @@ async def _start_pay_by_link(ctx: LifecycleContext, order: Order) -> None:
 
 async def finalize_order(ctx: LifecycleContext, order_ref: str, body: FinalizeIn) -> Order:
     ctx.principal.require(SELLING_ACCESS)
-    order = await find_order(ctx.session, ctx.principal, order_ref, for_update=True)
+    order = await find_order(ctx.session, ctx.catalog, ctx.principal, order_ref, for_update=True)
     _refuse_closed(order, ctx.now)
     if order.status == "finalized":
         raise Unprocessable(f"order {order.id} is already finalized")
@@ -270,7 +269,7 @@ async def _items_to_cancel(
 async def cancel_order(ctx: LifecycleContext, order_ref: str, item_ids: list[int] | None) -> Order:
     """The whole order, or only some items; cancelling every item leaves the order itself valid."""
     ctx.principal.require(SELLING_ACCESS)
-    order = await find_order(ctx.session, ctx.principal, order_ref, for_update=True)
+    order = await find_order(ctx.session, ctx.catalog, ctx.principal, order_ref, for_update=True)
     if order.status == "cancelled":
         raise Unprocessable(f"order {order.id} is already cancelled")
     if is_expired(order, ctx.now):
@@ -288,31 +287,17 @@ async def cancel_order(ctx: LifecycleContext, order_ref: str, item_ids: list[int
     return order
 
 
-# -- rate, barcode --------------------------------------------------------------------------------
+# -- rate -----------------------------------------------------------------------------------------
 
 
 async def rate_order(ctx: LifecycleContext, order_ref: str, rating: int) -> Order:
     if ctx.principal.access != "customer":
         ctx.principal.require(frozenset({"customer"}))
         raise Forbidden("only the customer may rate an order")
-    order = await find_order(ctx.session, ctx.principal, order_ref, for_update=True)
+    order = await find_order(ctx.session, ctx.catalog, ctx.principal, order_ref, for_update=True)
     order.rating = rating
     await ctx.session.flush()
     return order
-
-
-async def order_by_barcode(ctx: LifecycleContext, barcode: str) -> Order:
-    """The order a scanned barcode belongs to; barcodes exist only once an order is binding."""
-    ctx.principal.require(frozenset({"user", "cashpoint", "reseller", "customer"}))
-    order_id = await ctx.session.scalar(
-        select(OrderItem.order_id)
-        .join(TicketSale, TicketSale.order_item_id == OrderItem.id)
-        .join(Barcode, Barcode.ticket_sale_id == TicketSale.id)
-        .where(Barcode.barcode == barcode)
-    )
-    if order_id is None:
-        raise NotFound(f"barcode {barcode} not found")
-    return await find_order(ctx.session, ctx.principal, str(order_id))
 
 
 # -- expiry ---------------------------------------------------------------------------------------

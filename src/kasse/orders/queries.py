@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from kasse.annual.sales import is_annual
 from kasse.annual.shapes import personalizations_by_sale
@@ -44,7 +45,7 @@ class OrderFilter:
     only_my_orders: bool = False
 
 
-def _visible(query: Select[Any], principal: Principal, only_mine: bool) -> Select[Any]:
+def _owned(query: Select[Any], principal: Principal, only_mine: bool) -> Select[Any]:
     """Users and cash points see every order; resellers their own; customers theirs."""
     if principal.access == "customer" and principal.customer_id is not None and not only_mine:
         return query.where(
@@ -54,6 +55,33 @@ def _visible(query: Select[Any], principal: Principal, only_mine: bool) -> Selec
         )
     if principal.access in ("reseller", "customer") or only_mine:
         return query.where(Order.api_token_id == principal.token_id)
+    return query
+
+
+def _of_museums(catalog: Catalog, principal: Principal) -> ColumnElement[bool]:
+    """Every item of the order is of a ticket or coupon the caller's museums sell.
+
+    An item counts as the caller's when its ticket or coupon is one the caller could sell (one of
+    its museums is the caller's), the rule of the catalog and of the entrance; an order with one
+    item of another museum is not the caller's at all, so that it cannot read or cancel that part.
+    """
+    tickets = [t.id for t in catalog.tickets.values() if principal.may_see_museums(t.museum_ids)]
+    coupons = [c.id for c in catalog.coupons.values() if principal.may_see_museums(c.museum_ids)]
+    item = aliased(OrderItem)
+    in_scope = or_(
+        exists().where(TicketSale.order_item_id == item.id, TicketSale.ticket_id.in_(tickets)),
+        exists().where(CouponSale.order_item_id == item.id, CouponSale.coupon_id.in_(coupons)),
+    )
+    return ~exists().where(item.order_id == Order.id, ~in_scope)
+
+
+def _visible(
+    query: Select[Any], catalog: Catalog, principal: Principal, only_mine: bool
+) -> Select[Any]:
+    """The orders the caller may see: by access level, and bounded by the token's museums."""
+    query = _owned(query, principal, only_mine)
+    if principal.museum_ids is not None:
+        query = query.where(_of_museums(catalog, principal))
     return query
 
 
@@ -78,7 +106,7 @@ async def list_orders(
 ) -> tuple[list[dict[str, Any]], int]:
     principal.require(ORDER_READERS)
     begin, end = _date_range(flt, now, tz)
-    query = _visible(select(Order), principal, flt.only_my_orders).where(
+    query = _visible(select(Order), catalog, principal, flt.only_my_orders).where(
         Order.created_at >= begin, Order.created_at < end
     )
     if flt.valid is not None:
@@ -102,7 +130,12 @@ async def list_orders(
 
 
 async def find_order(
-    session: AsyncSession, principal: Principal, order_ref: str, *, for_update: bool = False
+    session: AsyncSession,
+    catalog: Catalog,
+    principal: Principal,
+    order_ref: str,
+    *,
+    for_update: bool = False,
 ) -> Order:
     """An order by numeric id or by token, if the caller may see it (else 404, revealing nothing).
 
@@ -110,7 +143,7 @@ async def find_order(
     order take turns.
     """
     principal.require(ORDER_READERS)
-    query = _visible(select(Order), principal, only_mine=False)
+    query = _visible(select(Order), catalog, principal, only_mine=False)
     if for_update:
         query = query.with_for_update()
     if order_ref.isascii() and order_ref.isdigit() and len(order_ref) < MIN_TOKEN_LENGTH:
@@ -122,6 +155,30 @@ async def find_order(
     order: Order | None = await session.scalar(query)
     if order is None:
         raise NotFound(f"order {order_ref} not found")
+    return order
+
+
+async def find_order_by_barcode(
+    session: AsyncSession, catalog: Catalog, principal: Principal, barcode: str
+) -> Order:
+    """The order a scanned barcode belongs to, if the caller may see it; barcodes exist only once
+    an order is binding.
+
+    One statement whose condition includes the caller's visibility: another caller's barcode
+    costs the same work as a missing one, so the answer's timing does not tell them apart.
+    """
+    principal.require(ORDER_READERS)
+    of_barcode = (
+        select(OrderItem.order_id)
+        .join(TicketSale, TicketSale.order_item_id == OrderItem.id)
+        .join(Barcode, Barcode.ticket_sale_id == TicketSale.id)
+        .where(Barcode.barcode == barcode)
+    )
+    order: Order | None = await session.scalar(
+        _visible(select(Order), catalog, principal, only_mine=False).where(Order.id.in_(of_barcode))
+    )
+    if order is None:
+        raise NotFound(f"barcode {barcode} not found")
     return order
 
 

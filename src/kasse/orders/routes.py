@@ -149,7 +149,7 @@ async def get_order_by_barcode(
     catalog: CurrentCatalog,
     locale: CurrentLocale,
 ) -> dict[str, Any]:
-    order = await lifecycle.order_by_barcode(ctx, barcode)
+    order = await queries.find_order_by_barcode(ctx.session, catalog, ctx.principal, barcode)
     return await _order_body(ctx, catalog, order, locale)
 
 
@@ -157,7 +157,7 @@ async def get_order_by_barcode(
 async def get_order(
     order_id: OrderRef, ctx: Lifecycle, catalog: CurrentCatalog, locale: CurrentLocale
 ) -> dict[str, Any]:
-    order = await queries.find_order(ctx.session, ctx.principal, order_id)
+    order = await queries.find_order(ctx.session, catalog, ctx.principal, order_id)
     return await _order_body(ctx, catalog, order, locale)
 
 
@@ -214,7 +214,7 @@ async def _items_of_order(
     order_id: str, kind: str, ctx: lifecycle.LifecycleContext, catalog: Catalog, locale: Locale
 ) -> list[dict[str, Any]]:
     """The attributes of the items of one kind (Ticket, Coupon) of an order."""
-    order = await queries.find_order(ctx.session, ctx.principal, order_id)
+    order = await queries.find_order(ctx.session, catalog, ctx.principal, order_id)
     shape = (await _order_body(ctx, catalog, order, locale))["order"]
     return [item["attributes"] for item in shape["items"] if item["type"] == kind]
 
@@ -243,7 +243,7 @@ async def coupons_of_order(
 
 def _empty_list(kind: str) -> Any:
     async def items_of_order(order_id: OrderRef, ctx: Lifecycle) -> dict[str, Any]:
-        await queries.find_order(ctx.session, ctx.principal, order_id)
+        await queries.find_order(ctx.session, ctx.catalog, ctx.principal, order_id)
         return {kind: [], "meta": {"total_count": 0, "page": 1, "per_page": 0}}
 
     return items_of_order
@@ -261,7 +261,7 @@ for _kind in ("events", "tours"):
 
 @router.get("/orders/{order_id}/invoices", response_model=InvoicesResponse)
 async def invoices_of_order(order_id: OrderRef, ctx: Lifecycle) -> dict[str, Any]:
-    order = await queries.find_order(ctx.session, ctx.principal, order_id)
+    order = await queries.find_order(ctx.session, ctx.catalog, ctx.principal, order_id)
     invoices = []
     if order.invoice_number is not None:
         url = f"/api/v4/orders/{order.id}/invoice.pdf?token={order.token}"
