@@ -78,8 +78,10 @@ async def _admin_execute(url: str, *statements: str) -> None:
         await admin.close()
 
 
-def migrated_database_named(tmp_path_factory: pytest.TempPathFactory, suffix: str) -> Iterator[str]:
-    """A database at the migrations' head: a template file (SQLite) or a database of our own.
+def migrated_database_named(
+    tmp_path_factory: pytest.TempPathFactory, suffix: str, revision: str = "head"
+) -> Iterator[str]:
+    """A database at ``revision``: a template file (SQLite) or a database of our own.
 
     The PostgreSQL database is named after this process and xdist worker, so that several test
     runs on one server never share (and truncate) each other's data.
@@ -87,7 +89,7 @@ def migrated_database_named(tmp_path_factory: pytest.TempPathFactory, suffix: st
     if not IS_POSTGRES:
         path = tmp_path_factory.mktemp(suffix) / f"{suffix}.db"
         url = f"sqlite+aiosqlite:///{path}"
-        upgrade(url)
+        upgrade(url, revision)
         yield url
         return
     base = make_url(TEST_DATABASE_URL)
@@ -95,7 +97,7 @@ def migrated_database_named(tmp_path_factory: pytest.TempPathFactory, suffix: st
     url = base.set(database=name).render_as_string(hide_password=False)
     drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
     asyncio.run(_admin_execute(url, drop, f'CREATE DATABASE "{name}"'))
-    upgrade(url)
+    upgrade(url, revision)
     yield url
     asyncio.run(_admin_execute(url, drop))
 

@@ -153,20 +153,54 @@ def test_token_create_prints_only_a_token_that_authenticates(migrated: Path) -> 
 
 def test_token_create_with_flow_and_customer(migrated: Path) -> None:
     two_phase = runner.invoke(
-        app, ["token", "create", "--access", "reseller", "--flow", "two-phase"]
+        app, ["token", "create", "--access", "reseller", "--flow", "two-phase", "--name", "shop"]
     )
     assert two_phase.exit_code == 0, two_phase.output
-    visitor = runner.invoke(app, ["token", "create", "--access", "customer", "--customer", "C-7"])
-    assert visitor.exit_code == 0, visitor.output
-    misplaced = runner.invoke(app, ["token", "create", "--access", "user", "--customer", "C-7"])
+    customer = ["token", "create", "--access", "customer", "--customer", "C-7"]
+    for owner in ("shop", "1"):  # by name or id; the second finds the customer the first made
+        visitor = runner.invoke(app, [*customer, "--customer-of", owner])
+        assert visitor.exit_code == 0, visitor.output
+    misplaced = runner.invoke(
+        app, ["token", "create", "--access", "user", "--customer", "C-7", "--customer-of", "1"]
+    )
     assert misplaced.exit_code == 1
     assert misplaced.stdout == ""
     with sqlite3.connect(migrated) as conn:
         rows = conn.execute(
-            "SELECT t.access, t.flow, c.foreign_id FROM api_tokens t "
+            "SELECT t.access, t.flow, c.foreign_id, c.api_token_id FROM api_tokens t "
             "LEFT JOIN customers c ON c.id = t.customer_id ORDER BY t.id"
         ).fetchall()
-    assert rows == [("reseller", "two-phase", None), ("customer", "direct", "C-7")]
+        customers = conn.execute("SELECT count(*) FROM customers").fetchone()
+    assert rows == [
+        ("reseller", "two-phase", None, None),
+        ("customer", "direct", "C-7", 1),
+        ("customer", "direct", "C-7", 1),
+    ]
+    assert customers == (1,)
+
+
+@pytest.mark.parametrize(
+    ("owner", "problem"),
+    [
+        (None, "--customer FOREIGN_ID and --customer-of TOKEN go together"),
+        ("nobody", "no token 'nobody'"),
+        ("twice", "several tokens are named 'twice', give the token's id"),
+        ("visitor", "names the token that makes the customer's orders"),
+    ],
+)
+def test_a_customer_token_names_whose_customer_it_is(
+    migrated: Path, owner: str | None, problem: str
+) -> None:
+    for name in ("twice", "twice"):
+        made = runner.invoke(app, ["token", "create", "--access", "reseller", "--name", name])
+        assert made.exit_code == 0, made.output
+    first = ["token", "create", "--access", "customer", "--customer", "C-1", "--customer-of", "1"]
+    assert runner.invoke(app, [*first, "--name", "visitor"]).exit_code == 0
+    command = ["token", "create", "--access", "customer", "--customer", "C-7"]
+    result = runner.invoke(app, command + (["--customer-of", owner] if owner else []))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert problem in result.output
 
 
 def test_token_create_every_run_makes_a_new_token(migrated: Path) -> None:

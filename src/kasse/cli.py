@@ -41,7 +41,8 @@ from kasse.core.clock import Clock
 from kasse.core.db import Instance, open_instance
 from kasse.core.errors import KasseError
 from kasse.migrations import alembic_config, upgrade
-from kasse.models import Customer, Museum
+from kasse.models import ApiToken, Museum
+from kasse.orders.customers import find_or_create_by_foreign_id
 from kasse.settings import Settings
 
 T = TypeVar("T")
@@ -289,16 +290,18 @@ def _local_today(settings: Settings) -> date:
 # --- tokens --------------------------------------------------------------------------------------
 
 
-async def _customer_id(session: AsyncSession, foreign_id: str) -> int:
-    """The customer with this foreign_id, created when the instance does not know it yet."""
-    customer: Customer | None = await session.scalar(
-        select(Customer).where(Customer.foreign_id == foreign_id)
-    )
-    if customer is None:
-        customer = Customer(foreign_id=foreign_id, created_at=Clock().now())
-        session.add(customer)
-        await session.flush()
-    return customer.id
+async def _owner_token_id(session: AsyncSession, ref: str) -> int:
+    """The token, by id or name, whose customers a new customer token may speak for."""
+    named = ApiToken.id == int(ref) if ref.isascii() and ref.isdigit() else ApiToken.name == ref
+    rows = (await session.execute(select(ApiToken.id, ApiToken.access).where(named))).all()
+    if not rows:
+        raise CliError(f"--customer-of: no token {ref!r} (give a token's id or name)")
+    if len(rows) > 1:
+        raise CliError(f"--customer-of: several tokens are named {ref!r}, give the token's id")
+    [(token_id, access)] = rows
+    if access == "customer":
+        raise CliError("--customer-of names the token that makes the customer's orders")
+    return int(token_id)
 
 
 async def _create_token(
@@ -308,10 +311,19 @@ async def _create_token(
     name: str,
     flow: str = "direct",
     customer: str | None = None,
+    customer_of: str | None = None,
 ) -> str:
     if customer is not None and access is not AccessLevel.customer:
         raise CliError("--customer goes with --access customer")
+    if (customer is None) != (customer_of is None):
+        # foreign ids are per token: without the owner, "C-7" could be any shop's customer
+        raise CliError("--customer FOREIGN_ID and --customer-of TOKEN go together")
     async with instance.write_sessions() as session, session.begin():
+        customer_id = None
+        if customer is not None and customer_of is not None:
+            owner = await _owner_token_id(session, customer_of)
+            row = await find_or_create_by_foreign_id(session, owner, customer, Clock().now())
+            customer_id = row.id
         if museum_ids:
             known = set(await session.scalars(select(Museum.id).where(Museum.id.in_(museum_ids))))
             unknown = sorted(set(museum_ids) - known)
@@ -327,7 +339,7 @@ async def _create_token(
             name=name,
             now=Clock().now(),
             flow=flow,
-            customer_id=await _customer_id(session, customer) if customer else None,
+            customer_id=customer_id,
         )
 
 
@@ -494,6 +506,14 @@ def token_create(
             help="With --access customer: the customer (by foreign_id) whose orders it sees and rates.",
         ),
     ] = None,
+    customer_of: Annotated[
+        str | None,
+        typer.Option(
+            "--customer-of",
+            metavar="TOKEN",
+            help="With --customer: the token (id or name) whose customer FOREIGN_ID is.",
+        ),
+    ] = None,
     instance: InstanceOption = None,
 ) -> None:
     """Create an API token and print it: the only time it is ever shown (only its hash is stored).
@@ -508,7 +528,9 @@ def token_create(
             settings,
             instance_name,
             url,
-            lambda inst: _create_token(inst, access, museum or [], label, flow.value, customer),
+            lambda inst: _create_token(
+                inst, access, museum or [], label, flow.value, customer, customer_of
+            ),
         )
     except CliError as exc:
         raise _fail(exc) from exc

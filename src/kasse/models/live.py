@@ -133,12 +133,15 @@ class TicketSale(Base):
 
 
 class Customer(Base):
-    """The person behind orders; ``foreign_id`` is the integrator's own id (unique per instance)."""
+    """The person behind orders; ``foreign_id`` is the integrator's own id, unique per API token:
+    each caller has its own customers (``api_token_id``: the token that created it) and never
+    reaches another's by naming the same ``foreign_id``."""
 
     __tablename__ = "customers"
+    __table_args__ = (UniqueConstraint("api_token_id", "foreign_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    foreign_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    foreign_id: Mapped[str | None] = mapped_column(String(100))
     api_token_id: Mapped[int | None] = mapped_column(
         ForeignKey("api_tokens.id", ondelete="SET NULL")
     )

@@ -1,4 +1,4 @@
-"""Customers of orders, found again by the integrator's ``foreign_id``."""
+"""Customers of orders, found again by the integrator's ``foreign_id`` (per API token)."""
 
 from __future__ import annotations
 
@@ -31,26 +31,31 @@ def _has_details(data: CustomerIn) -> bool:
     return any(getattr(data, name) is not None for name in CUSTOMER_FIELDS)
 
 
-async def _by_foreign_id(session: AsyncSession, foreign_id: str) -> Customer | None:
+async def _by_foreign_id(
+    session: AsyncSession, api_token_id: int | None, foreign_id: str
+) -> Customer | None:
     customer: Customer | None = await session.scalar(
-        select(Customer).where(Customer.foreign_id == foreign_id)
+        select(Customer).where(
+            Customer.api_token_id == api_token_id, Customer.foreign_id == foreign_id
+        )
     )
     return customer
 
 
-async def _insert_with_foreign_id(
-    session: AsyncSession, foreign_id: str, api_token_id: int | None, now: datetime
+async def find_or_create_by_foreign_id(
+    session: AsyncSession, api_token_id: int | None, foreign_id: str, now: datetime
 ) -> Customer:
-    """A new customer with ``foreign_id``, or the one a concurrent request just created with it:
-    the insert waits for that request and then does nothing, instead of failing the unique key."""
+    """The token's customer with ``foreign_id``, created when missing; the insert of a concurrent
+    request creating it waits for that request and then does nothing, instead of failing the
+    unique key."""
     dialect = session.get_bind().dialect.name
     insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
     await session.execute(
         insert_fn(Customer)
         .values(foreign_id=foreign_id, api_token_id=api_token_id, created_at=now)
-        .on_conflict_do_nothing(index_elements=["foreign_id"])
+        .on_conflict_do_nothing(index_elements=["api_token_id", "foreign_id"])
     )
-    customer = await _by_foreign_id(session, foreign_id)
+    customer = await _by_foreign_id(session, api_token_id, foreign_id)
     assert customer is not None
     return customer
 
@@ -58,13 +63,17 @@ async def _insert_with_foreign_id(
 async def resolve_customer(
     session: AsyncSession, data: CustomerIn, api_token_id: int | None, now: datetime
 ) -> Customer:
-    """The customer a finalize names: known by ``foreign_id`` (updated with what is given) or new."""
+    """The customer a finalize names: known by ``foreign_id`` among the customers of the calling
+    token (updated with what is given), or new. Another token's customer with the same
+    ``foreign_id`` is never found, so no caller reads or changes a customer it did not create."""
     if data.foreign_id is not None:
-        customer = await _by_foreign_id(session, data.foreign_id)
+        customer = await _by_foreign_id(session, api_token_id, data.foreign_id)
         if customer is None:
             if not _has_details(data):
                 raise Unprocessable(f"no customer with foreign_id {data.foreign_id!r}")
-            customer = await _insert_with_foreign_id(session, data.foreign_id, api_token_id, now)
+            customer = await find_or_create_by_foreign_id(
+                session, api_token_id, data.foreign_id, now
+            )
     elif not _has_details(data):
         raise Unprocessable("customer: give a foreign_id or the customer's details")
     else:
