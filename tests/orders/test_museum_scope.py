@@ -13,7 +13,7 @@ import httpx
 import pytest
 from tests.coupons.helpers import coupon_item
 from tests.orders.test_customer_tokens import customer_token
-from tests.orders.test_finalize import CUSTOMER, combined, create, finalized, item
+from tests.orders.test_finalize import CUSTOMER, combined, create, finalized, item, show
 
 ORDERS = "/api/v4/orders"
 
@@ -81,10 +81,13 @@ async def send(
 async def test_another_museums_order_is_not_found_and_left_alone(kasse, day, name, access):
     orders = await museum_one_orders(kasse, day)
     request = REQUESTS[name][0](orders)
+    ids = (orders.finalized["id"], orders.created["id"])
+    untouched = [await show(kasse, order_id) for order_id in ids]
 
     r = await send(kasse, request, await headers_of(kasse, access, [2]))
     assert r.status_code == 404, r.text
     assert set(r.json()) == {"error"}
+    assert [await show(kasse, order_id) for order_id in ids] == untouched
 
     # The same request of a token of museum 1 works: the 404 was the scope, nothing else.
     r = await send(kasse, request, await headers_of(kasse, access, [1]))
