@@ -13,6 +13,7 @@ from kasse import __version__
 from kasse.annual.routes import router as annual_router
 from kasse.availability.routes import router as availability_router
 from kasse.catalog.routes import router as catalog_router
+from kasse.core.apidocs import install_swagger_ui
 from kasse.core.clock import Clock
 from kasse.core.db import open_instances
 from kasse.core.handlers import install_error_handlers
@@ -73,7 +74,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         version=__version__,
         summary="Museum ticketing server speaking the go~mus REST API v4",
         lifespan=lifespan,
+        docs_url=None,  # served from the package, see kasse.core.apidocs
+        redoc_url=None,
     )
+    install_swagger_ui(app)
     app.state.settings = settings
     app.state.clock = clock or Clock()
     # One per app: every request of every instance counts its coupon code attempts here.
