@@ -17,6 +17,7 @@ from kasse.core.apidocs import install_swagger_ui
 from kasse.core.clock import Clock
 from kasse.core.db import open_instances
 from kasse.core.handlers import install_error_handlers
+from kasse.core.headers import install_security_headers
 from kasse.core.middleware import RejectNulCharacters
 from kasse.core.schemas import ERROR_RESPONSES
 from kasse.coupons.ratelimit import AttemptLimiter
@@ -33,6 +34,8 @@ from kasse.settings import Settings
 API_PREFIX = "/api/v4"
 # Operations of these tags need a token; every other one also answers the public (no token).
 TOKEN_REQUIRED_TAGS = frozenset({"reservations", "orders", "entry"})
+# Answers of these tags carry order and reservation tokens, barcodes or personal data: no-store.
+NO_STORE_TAGS = frozenset({"reservations", "orders", "documents", "annual", "entry"})
 
 
 def _document_optional_auth(app: FastAPI) -> None:
@@ -78,6 +81,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         redoc_url=None,
     )
     install_swagger_ui(app)
+    install_security_headers(app, NO_STORE_TAGS)
     app.state.settings = settings
     app.state.clock = clock or Clock()
     # One per app: every request of every instance counts its coupon code attempts here.

@@ -76,11 +76,8 @@ def _file(content: bytes, media_type: str, filename: str) -> Response:
     return Response(
         content=content,
         media_type=media_type,
-        headers={
-            "Content-Disposition": f'inline; filename="{filename}"',
-            # personal data behind a token: no shared cache may keep it
-            "Cache-Control": "private, no-store",
-        },
+        # no-store comes with every answer of this router (kasse.core.headers)
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )
 
 
