@@ -149,6 +149,7 @@ async def test_html_pages_get_a_restrictive_content_security_policy(kasse: Kasse
     )
     assert policy["default-src"] == "'none'"
     assert policy["script-src"] == "'self'"  # no inline script, no other host
+    assert policy["style-src"] == "'self'"
     assert policy["connect-src"] == "'self'"
     assert policy["frame-ancestors"] == "'none'"
     assert "<script>" not in response.text  # the page starts Swagger UI from a file
