@@ -17,17 +17,18 @@ ASSETS_PATH = f"{DOCS_PATH}/assets"
 
 
 def _page(title: str, openapi_url: str, assets: str) -> str:
+    title, openapi_url, assets = escape(title), escape(openapi_url), escape(assets)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{escape(title)}</title>
+<title>{title}</title>
 <link rel="stylesheet" href="{assets}/swagger-ui.css">
 <link rel="icon" href="{assets}/favicon.png">
 </head>
 <body>
-<div id="swagger-ui" data-openapi-url="{escape(openapi_url)}"></div>
+<div id="swagger-ui" data-openapi-url="{openapi_url}"></div>
 <script src="{assets}/swagger-ui-bundle.js"></script>
 <script src="{assets}/swagger-ui-init.js"></script>
 </body>
