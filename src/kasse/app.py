@@ -13,9 +13,11 @@ from kasse import __version__
 from kasse.annual.routes import router as annual_router
 from kasse.availability.routes import router as availability_router
 from kasse.catalog.routes import router as catalog_router
+from kasse.core.apidocs import install_swagger_ui
 from kasse.core.clock import Clock
 from kasse.core.db import open_instances
 from kasse.core.handlers import install_error_handlers
+from kasse.core.headers import install_security_headers
 from kasse.core.middleware import RejectNulCharacters
 from kasse.core.schemas import ERROR_RESPONSES
 from kasse.coupons.ratelimit import AttemptLimiter
@@ -32,6 +34,8 @@ from kasse.settings import Settings
 API_PREFIX = "/api/v4"
 # Operations of these tags need a token; every other one also answers the public (no token).
 TOKEN_REQUIRED_TAGS = frozenset({"reservations", "orders", "entry"})
+# Answers of these tags carry order and reservation tokens, barcodes or personal data: no-store.
+NO_STORE_TAGS = frozenset({"reservations", "orders", "documents", "annual", "entry"})
 
 
 def _document_optional_auth(app: FastAPI) -> None:
@@ -73,7 +77,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         version=__version__,
         summary="Museum ticketing server speaking the go~mus REST API v4",
         lifespan=lifespan,
+        docs_url=None,  # served from the package, see kasse.core.apidocs
+        redoc_url=None,
     )
+    install_swagger_ui(app)
+    install_security_headers(app, NO_STORE_TAGS)
     app.state.settings = settings
     app.state.clock = clock or Clock()
     # One per app: every request of every instance counts its coupon code attempts here.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -40,6 +41,7 @@ from kasse.core.auth import create_api_token
 from kasse.core.clock import Clock
 from kasse.core.db import Instance, open_instance
 from kasse.core.errors import KasseError
+from kasse.core.redaction import REDACTED, PathRedactor
 from kasse.migrations import alembic_config, upgrade
 from kasse.models import ApiToken, Museum
 from kasse.orders.customers import find_or_create_by_foreign_id
@@ -346,22 +348,32 @@ async def _create_token(
 # --- serving ---------------------------------------------------------------------------------------
 
 
-class RedactQueryString(logging.Filter):
-    """Access log lines keep the path but not the query string: tokens travel in query strings."""
+@functools.cache
+def _served_paths() -> PathRedactor:
+    # Imported here: the app's routes (and their imports) are needed when serving, not by the
+    # other commands. The app is only built, never started: nothing is opened.
+    from kasse.app import create_app
+
+    return PathRedactor(create_app().routes)
+
+
+class RedactSecrets(logging.Filter):
+    """Access log lines keep the path but neither the query string (tokens travel in query
+    strings) nor the path segments that are secrets (order tokens, barcodes, coupon codes)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
             path, sep, _query = args[2].partition("?")
-            if sep:
-                record.args = (*args[:2], f"{path}?[redacted]", *args[3:])
+            redacted = _served_paths().redact(path) + (f"{sep}{REDACTED}" if sep else "")
+            record.args = (*args[:2], redacted, *args[3:])
         return True
 
 
 def uvicorn_log_config() -> dict[str, Any]:
     config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config.setdefault("filters", {})["redact_query"] = {"()": f"{__name__}.RedactQueryString"}
-    config["handlers"]["access"]["filters"] = ["redact_query"]
+    config.setdefault("filters", {})["redact_secrets"] = {"()": f"{__name__}.RedactSecrets"}
+    config["handlers"]["access"]["filters"] = ["redact_secrets"]
     return config
 
 

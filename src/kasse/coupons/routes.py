@@ -12,6 +12,7 @@ from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Ses
 from kasse.core.i18n import translate
 from kasse.core.pagination import PageParams
 from kasse.core.params import IsoDate
+from kasse.core.redaction import SECRET
 from kasse.core.times import today
 from kasse.coupons import service
 from kasse.coupons.codes import MAX_CODE_INPUT
@@ -98,7 +99,9 @@ async def get_coupon(
 )
 async def check_coupon_code(
     code: Annotated[
-        str, Path(min_length=1, max_length=MAX_CODE_INPUT, description="the code as typed")
+        str,
+        Path(min_length=1, max_length=MAX_CODE_INPUT, description="the code as typed"),
+        SECRET,
     ],
     session: Session,
     clock: CurrentClock,

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from kasse.catalog.dependencies import CurrentCatalog
 from kasse.core.deps import CurrentClock, CurrentInstance, Session
 from kasse.core.errors import NotFound
+from kasse.core.redaction import SECRET
 from kasse.documents import (
     build_pkpass,
     passes,
@@ -23,7 +24,7 @@ from kasse.documents import (
     render_voucher_pdf,
     service,
 )
-from kasse.orders.queries import MAX_ORDER_ID
+from kasse.orders.queries import MAX_ORDER_ID, ORDER_REF_SECRET
 
 router = APIRouter(tags=["documents"])
 
@@ -37,7 +38,9 @@ def _binary(media_type: str, description: str) -> dict[int | str, dict[str, Any]
 
 
 OrderRef = Annotated[
-    str, Path(min_length=1, max_length=64, description="numeric id or order token")
+    str,
+    Path(min_length=1, max_length=64, description="numeric id or order token"),
+    ORDER_REF_SECRET,
 ]
 SaleId = Annotated[
     int,
@@ -73,11 +76,8 @@ def _file(content: bytes, media_type: str, filename: str) -> Response:
     return Response(
         content=content,
         media_type=media_type,
-        headers={
-            "Content-Disposition": f'inline; filename="{filename}"',
-            # personal data behind a token: no shared cache may keep it
-            "Cache-Control": "private, no-store",
-        },
+        # no-store comes with every answer of this router (kasse.core.headers)
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )
 
 
@@ -101,7 +101,7 @@ async def ticket_pdf(sale_id: SaleId, docs: Documents) -> Response:
 )
 async def passbook(
     sale_id: SaleId,
-    barcode: Annotated[str, Path(min_length=1, max_length=100)],
+    barcode: Annotated[str, Path(min_length=1, max_length=100), SECRET],
     docs: Documents,
 ) -> Response:
     data = passes.pass_data(docs, sale_id, barcode)

@@ -13,13 +13,16 @@ from kasse.core.auth import Principal
 from kasse.core.clock import Clock
 from kasse.core.db import Instance
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session
+from kasse.core.redaction import SECRET
 from kasse.entry import service
 from kasse.entry.schemas import EntryMessage
 
 router = APIRouter(tags=["entry"])
 
 BarcodePath = Annotated[
-    str, Path(min_length=1, max_length=100, description="The barcode as printed on the ticket")
+    str,
+    Path(min_length=1, max_length=100, description="The barcode as printed on the ticket"),
+    SECRET,
 ]
 LocationQuery = Annotated[
     str | None,

@@ -19,6 +19,7 @@ from kasse.core.auth import Principal
 from kasse.core.errors import NotFound, Unprocessable
 from kasse.core.i18n import translate
 from kasse.core.pagination import Page
+from kasse.core.redaction import SecretParameter
 from kasse.core.times import local_day_bounds, render, today
 from kasse.models import (
     Barcode,
@@ -35,6 +36,8 @@ ORDER_READERS = frozenset({"user", "cashpoint", "reseller", "customer"})
 DEFAULT_LIST_DAYS = 30
 MIN_TOKEN_LENGTH = 18
 MAX_ORDER_ID = 2**31 - 1
+# Where an order id or token may stand: the id is no secret (the access log keeps it), the token is.
+ORDER_REF_SECRET = SecretParameter(public=rf"[0-9]{{1,{MIN_TOKEN_LENGTH - 1}}}")
 
 
 @dataclass(frozen=True)

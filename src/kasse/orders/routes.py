@@ -14,6 +14,7 @@ from kasse.core import idempotency
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session
 from kasse.core.pagination import PageParams
 from kasse.core.params import IsoDate
+from kasse.core.redaction import SECRET
 from kasse.coupons.dependencies import CurrentCodeAttempts
 from kasse.coupons.schemas import TOO_MANY_ATTEMPTS
 from kasse.models import Order
@@ -34,7 +35,9 @@ from kasse.orders.schemas import (
 router = APIRouter(tags=["orders"])
 
 OrderRef = Annotated[
-    str, Path(min_length=1, max_length=64, description="numeric id or order token")
+    str,
+    Path(min_length=1, max_length=64, description="numeric id or order token"),
+    queries.ORDER_REF_SECRET,
 ]
 IdempotencyKey = Annotated[
     str | None,
@@ -144,7 +147,7 @@ async def list_orders(
 
 @router.get("/orders/barcode/{barcode}", response_model=OrderResponse)
 async def get_order_by_barcode(
-    barcode: Annotated[str, Path(min_length=1, max_length=100)],
+    barcode: Annotated[str, Path(min_length=1, max_length=100), SECRET],
     ctx: Lifecycle,
     catalog: CurrentCatalog,
     locale: CurrentLocale,

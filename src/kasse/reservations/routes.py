@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Response
 
 from kasse.catalog.dependencies import CurrentCatalog
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session
+from kasse.core.redaction import SECRET
 from kasse.core.times import render
 from kasse.models import Reservation
 from kasse.reservations import service
@@ -19,7 +20,7 @@ from kasse.reservations.schemas import (
 
 router = APIRouter(tags=["reservations"])
 
-Token = Annotated[str, Path(min_length=1, max_length=64)]
+Token = Annotated[str, Path(min_length=1, max_length=64), SECRET]
 
 
 async def get_context(
