@@ -40,8 +40,7 @@ async def test_the_start_up_log_says_where_the_limits_count(
     assert "secret" not in line
 
 
-async def test_the_limits_hold_in_the_sqlite_file(kasse: Kasse, tmp_path: Path):
-    storage = f"sqlite:///{tmp_path}/limits/counts.sqlite"  # the folder is made on first use
+async def assert_the_limit_holds(kasse: Kasse, tmp_path: Path, storage: str) -> None:
     async with (
         app_on(
             kasse.instance,
@@ -55,6 +54,11 @@ async def test_the_limits_hold_in_the_sqlite_file(kasse: Kasse, tmp_path: Path):
         for i in range(LIMIT):
             assert (await client.get(WHOAMI, headers=bearer(f"wrong-{i}"))).status_code == 401
         assert_refused(await client.get(WHOAMI, headers=bearer("wrong")))
+
+
+async def test_the_limits_hold_in_the_sqlite_file(kasse: Kasse, tmp_path: Path):
+    # the folder is made on first use
+    await assert_the_limit_holds(kasse, tmp_path, f"sqlite:///{tmp_path}/limits/counts.sqlite")
     assert (tmp_path / "limits" / "counts.sqlite").exists()
 
 
@@ -63,19 +67,7 @@ async def test_an_unusable_sqlite_file_falls_back_to_counting_in_the_process(
 ):
     """Not a 500: the limit then holds per worker."""
     (tmp_path / "a-file").write_text("not a folder")
-    async with (
-        app_on(
-            kasse.instance,
-            kasse.clock,
-            tmp_path,
-            rate_limit_storage=f"sqlite:///{tmp_path}/a-file/counts.sqlite",
-            auth_failure_limit=f"{LIMIT}/minute",
-        ) as app,
-        client_of(app) as client,
-    ):
-        for i in range(LIMIT):
-            assert (await client.get(WHOAMI, headers=bearer(f"wrong-{i}"))).status_code == 401
-        assert_refused(await client.get(WHOAMI, headers=bearer("wrong")))
+    await assert_the_limit_holds(kasse, tmp_path, f"sqlite:///{tmp_path}/a-file/counts.sqlite")
 
 
 async def test_the_sqlite_storage_keeps_moving_and_fixed_windows(tmp_path: Path):

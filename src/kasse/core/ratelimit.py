@@ -11,7 +11,9 @@ import logging
 import math
 import time
 import urllib.parse
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from fastapi import Request
 from limits import RateLimitItem, parse
@@ -101,3 +103,25 @@ class AttemptLimiter:
         """Start every count afresh (tests share one app between many cases)."""
         await self._storage.reset()
         await self._local_storage.reset()
+
+
+@dataclass(frozen=True)
+class ClientAttempts:
+    """The attempts of the client behind one request."""
+
+    limiter: AttemptLimiter
+    client: str
+
+    async def spend(self, attempts: int) -> None:
+        if attempts > 0:
+            await self.limiter.spend(self.client, attempts)
+
+    @asynccontextmanager
+    async def counting(self, failure: type[Exception]) -> AsyncIterator[None]:
+        """429 for a client with no attempt left; a ``failure`` raised inside spends one."""
+        await self.limiter.refuse_if_spent(self.client)
+        try:
+            yield
+        except failure:
+            await self.spend(1)
+            raise

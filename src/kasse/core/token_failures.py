@@ -11,44 +11,21 @@ token is one already found valid here), so the busy API-token path reads nothing
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-
 from fastapi import Request
 from limits.aio.storage import Storage
 
-from kasse.core.ratelimit import AttemptLimiter, client_address
+from kasse.core.ratelimit import AttemptLimiter, ClientAttempts, client_address
 from kasse.settings import Settings
 
 NAMESPACE = "kasse:token-failures"
 
 
-def token_failure_limiter(
-    settings: Settings, storage: Storage, namespace: str = NAMESPACE
-) -> AttemptLimiter:
+def token_failure_limiter(settings: Settings, storage: Storage) -> AttemptLimiter:
     """One count per address for every kind of token: spreading guesses over kinds gains nothing."""
-    return AttemptLimiter(storage, settings.auth_failure_limit, namespace, "failed token attempts")
+    return AttemptLimiter(storage, settings.auth_failure_limit, NAMESPACE, "failed token attempts")
 
 
-@dataclass(frozen=True)
-class TokenFailures:
-    """The failed token attempts of the client behind one request."""
-
-    limiter: AttemptLimiter
-    client: str
-
-    @asynccontextmanager
-    async def counting(self, failure: type[Exception]) -> AsyncIterator[None]:
-        """429 for a client with no attempt left; a ``failure`` raised inside counts one."""
-        await self.limiter.refuse_if_spent(self.client)
-        try:
-            yield
-        except failure:
-            await self.limiter.spend(self.client, 1)
-            raise
-
-
-def token_failures(request: Request) -> TokenFailures:
+def token_failures(request: Request) -> ClientAttempts:
+    """The failed token attempts of the client behind the request."""
     limiter: AttemptLimiter = request.app.state.token_failures
-    return TokenFailures(limiter=limiter, client=f"address:{client_address(request)}")
+    return ClientAttempts(limiter=limiter, client=f"address:{client_address(request)}")

@@ -7,11 +7,9 @@ attempt (``core/ratelimit.py``), up to ``KASSE_COUPON_LOOKUP_LIMIT``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from limits.aio.storage import Storage
 
-from kasse.core.ratelimit import AttemptLimiter
+from kasse.core.ratelimit import AttemptLimiter, ClientAttempts
 from kasse.settings import Settings
 
 NAMESPACE = "kasse:coupon-codes"
@@ -24,13 +22,5 @@ def code_attempt_limiter(
     return AttemptLimiter(storage, settings.coupon_lookup_limit, namespace, "coupon code attempts")
 
 
-@dataclass(frozen=True)
-class CodeAttempts:
-    """The attempts of the client behind one request."""
-
-    limiter: AttemptLimiter
-    client: str
-
-    async def spend(self, attempts: int) -> None:
-        if attempts > 0:
-            await self.limiter.spend(self.client, attempts)
+# What the order pipeline spends a coupon code attempt from.
+CodeAttempts = ClientAttempts
