@@ -68,9 +68,10 @@ async def get_principal(
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
 ) -> Principal:
     token = bearer_token(request.headers.get("authorization"))
-    cache = principal_cache(instance)
     if token is None:
         return PUBLIC
+    cache = principal_cache(instance)
+    # Found valid by this worker a moment ago: no failure count to read on the busy path.
     known = cached_principal(token, cache)
     if known is not None:
         return known
