@@ -30,7 +30,7 @@ from kasse.catalog.loader import load_catalog_data
 from kasse.core.auth import create_api_token
 from kasse.core.clock import FrozenClock
 from kasse.core.db import Instance
-from kasse.coupons.ratelimit import AttemptLimiter
+from kasse.core.ratelimit import AttemptLimiter
 from kasse.migrations import upgrade
 from kasse.models import (
     ApiToken,
@@ -47,6 +47,10 @@ def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: objec
     if name.startswith("test") and inspect.iscoroutinefunction(obj):
         pytest.mark.anyio(obj)
 
+
+# Apps (and the servers tests start) count their rate limits in memory unless a test names a
+# storage: the default file under ./var would be shared by every xdist worker and every run.
+os.environ.setdefault("KASSE_RATE_LIMIT_STORAGE", "memory://")
 
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.register_profile("ci", max_examples=150, deadline=None)
@@ -205,8 +209,8 @@ class Shared:
     """One app per test session (and xdist worker); each test gets it back with demo data only."""
 
     harness: Kasse
-    # the app's coupon code attempts: counted afresh for every test
-    code_attempts: AttemptLimiter | None = None
+    # the app's rate limits (coupon codes, failed tokens): counted afresh for every test
+    limiters: tuple[AttemptLimiter, ...] = ()
     catalog_version: int = -1
     token_ids: tuple[int, ...] = ()
 
@@ -243,8 +247,8 @@ class Shared:
             for table in LIVE_TABLES:
                 await session.execute(table.delete())
             await session.execute(delete(ApiToken).where(ApiToken.id.not_in(self.token_ids)))
-        if self.code_attempts is not None:
-            await self.code_attempts.forget_everyone()
+        for limiter in self.limiters:
+            await limiter.forget_everyone()
         return h
 
 
@@ -275,7 +279,7 @@ async def shared(
             instance: Instance = app.state.instances[""]
             yield Shared(
                 Kasse(client=client, clock=clock, instance=instance, tokens={}),
-                code_attempts=app.state.coupon_attempts,
+                limiters=(app.state.coupon_attempts, app.state.token_failures),
             )
 
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import event, text
 
+from kasse.app import create_app
+from kasse.core.clock import Clock
 from kasse.core.db import Instance
 from kasse.models import Base
-from kasse.settings import normalize_database_url
+from kasse.settings import Settings, normalize_database_url
 
 TEST_DATABASE_URL = normalize_database_url(
     os.environ.get("KASSE_TEST_DATABASE_URL", "sqlite+aiosqlite:///")
@@ -59,3 +64,27 @@ def recorded_statements(instance: Instance) -> Iterator[list[str]]:
     finally:
         for engine in engines.values():
             event.remove(engine, "before_cursor_execute", record)
+
+
+@asynccontextmanager
+async def app_on(
+    instance: Instance, clock: Clock, mail_folder: Path, **settings: Any
+) -> AsyncIterator[FastAPI]:
+    """Another app (running, with its lifespan) on ``instance``'s database, with ``settings``."""
+    app = create_app(
+        Settings(
+            database_url=instance.database_url,
+            instances={},
+            mail_url=f"file://{mail_folder}",
+            **{**NO_CACHES, **settings},
+        ),
+        clock=clock,
+    )
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+def client_of(app: FastAPI, address: str = "127.0.0.1") -> httpx.AsyncClient:
+    """A client over ASGI that connects from ``address``."""
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")

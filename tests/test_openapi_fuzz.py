@@ -86,10 +86,14 @@ CONFIG = SchemathesisConfig.from_dict(
 
 @pytest.fixture(scope="session")
 def api_schema(fuzz_database: str) -> OpenApiSchema:
-    # A limit no run reaches: the coupon lookups are exercised rather than throttled (the 429
-    # itself is documented on the routes and tested in tests/coupons/test_rate_limit.py).
+    # Limits no run reaches: coupon lookups and made-up tokens are exercised rather than
+    # throttled (the 429 itself is documented on the routes and tested in
+    # tests/coupons/test_rate_limit.py and tests/core/test_token_failures.py).
     settings = Settings(
-        database_url=fuzz_database, instances={}, coupon_lookup_limit="1000000/minute"
+        database_url=fuzz_database,
+        instances={},
+        coupon_lookup_limit="1000000/minute",
+        auth_failure_limit="1000000/minute",
     )
     app = create_app(settings)
     return schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG)

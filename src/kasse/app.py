@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from kasse import __version__
 from kasse.annual.routes import router as annual_router
@@ -19,8 +21,10 @@ from kasse.core.db import open_instances
 from kasse.core.handlers import install_error_handlers
 from kasse.core.headers import install_security_headers
 from kasse.core.middleware import RejectNulCharacters
+from kasse.core.ratelimit import async_storage, describe_storage
 from kasse.core.schemas import ERROR_RESPONSES
-from kasse.coupons.ratelimit import AttemptLimiter
+from kasse.core.token_failures import token_failure_limiter
+from kasse.coupons.ratelimit import code_attempt_limiter
 from kasse.coupons.routes import router as coupons_router
 from kasse.documents.routes import router as documents_router
 from kasse.entry.routes import router as entry_router
@@ -36,6 +40,8 @@ API_PREFIX = "/api/v4"
 TOKEN_REQUIRED_TAGS = frozenset({"reservations", "orders", "entry"})
 # Answers of these tags carry order and reservation tokens, barcodes or personal data: no-store.
 NO_STORE_TAGS = frozenset({"reservations", "orders", "documents", "annual", "entry"})
+
+log = logging.getLogger("kasse")
 
 
 def _document_optional_auth(app: FastAPI) -> None:
@@ -63,6 +69,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        log.info("rate limits counted in %s", describe_storage(settings.rate_limit_storage))
         app.state.instances = open_instances(settings)
         async with (
             run_mail_senders(app.state.instances, settings, app.state.clock),
@@ -84,8 +91,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     install_security_headers(app, NO_STORE_TAGS)
     app.state.settings = settings
     app.state.clock = clock or Clock()
-    # One per app: every request of every instance counts its coupon code attempts here.
-    app.state.coupon_attempts = AttemptLimiter.from_settings(settings)
+    # One per app: every request of every instance counts its attempts here.
+    limits_storage = async_storage(settings.rate_limit_storage)
+    app.state.coupon_attempts = code_attempt_limiter(settings, limits_storage)
+    app.state.token_failures = token_failure_limiter(settings, limits_storage)
     install_error_handlers(app)
     app.add_middleware(RejectNulCharacters)
     app.add_middleware(
@@ -94,6 +103,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"],
     )
+    if settings.trusted_proxies:
+        # Outermost: the limits and uvicorn's access log both see the address it forwards.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     # Fixed paths under /tickets (capacities, calendar, reservations) before /tickets/{id}.
     app.include_router(availability_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(reservations_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)

@@ -370,10 +370,16 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def uvicorn_log_config() -> dict[str, Any]:
+def uvicorn_log_config(level: str = "info") -> dict[str, Any]:
     config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     config.setdefault("filters", {})["redact_secrets"] = {"()": f"{__name__}.RedactSecrets"}
     config["handlers"]["access"]["filters"] = ["redact_secrets"]
+    # kasse's own lines (start-up, mail, housekeeping) beside uvicorn's
+    config["loggers"]["kasse"] = {
+        "handlers": ["default"],
+        "level": level.upper(),
+        "propagate": False,
+    }
     return config
 
 
@@ -404,7 +410,10 @@ def _uvicorn(settings: Settings, host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level=settings.log_level.lower(),
-        log_config=uvicorn_log_config(),
+        log_config=uvicorn_log_config(settings.log_level),
+        # The app believes forwarded headers only from KASSE_TRUSTED_PROXIES; uvicorn's own
+        # default would believe anyone on 127.0.0.1.
+        proxy_headers=False,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cached_property
 
 from pydantic import Field, field_validator
@@ -61,11 +62,16 @@ class Settings(BaseSettings):
     # A time-slot ticket enters from this long before its slot until this long after the slot ends.
     entry_grace_before_minutes: int = 15
     entry_grace_after_minutes: int = 30
-    # Rate limits (coupon code lookups): memory:// holds per process; redis://host:port shares the
-    # counts across workers and hosts, so the limit holds however many processes serve.
-    rate_limit_storage: str = "memory://"
+    # Where every rate limit counts: sqlite:///file is shared by the workers of one host (a file of
+    # its own, never the instance database), redis://host:port by every host, memory:// per process.
+    rate_limit_storage: str = "sqlite:///./var/rate-limits.sqlite"
     # Attempts one client (API token, else address) may make to look up or redeem coupon codes.
     coupon_lookup_limit: str = "20/minute"
+    # Failed API, document and personalization token attempts of one address, all kinds together.
+    auth_failure_limit: str = "30/minute"
+    # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For/-Proto are believed, by the
+    # rate limits and the access log alike; from anyone else the headers change nothing.
+    trusted_proxies: list[str] = Field(default_factory=list)
     # Where the personalization link of an annual-pass order points; {token} is the order's
     # personalization token (the shop's page, which talks to /api/v4/annual server-side).
     personalization_url: str = "http://127.0.0.1:8000/personalize?token={token}"
@@ -90,6 +96,11 @@ class Settings(BaseSettings):
     @classmethod
     def _normalize(cls, value: str) -> str:
         return normalize_database_url(value)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _parse_networks(cls, value: list[str]) -> list[str]:
+        return [str(ipaddress.ip_network(entry.strip(), strict=False)) for entry in value]
 
     @field_validator("instances")
     @classmethod

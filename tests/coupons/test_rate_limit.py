@@ -1,5 +1,6 @@
 """Too many coupon code attempts: 429 with Retry-After, for lookups and order codes alike, per
-client; counted in memory (one process) or in Redis (shared by every worker and host)."""
+client; counted in memory (one process), in a SQLite file (shared by a host's workers) or in Redis
+(shared by every worker and host)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ import httpx
 import pytest
 
 from kasse.app import create_app
-from kasse.coupons.ratelimit import AttemptLimiter, async_storage
+from kasse.core.ratelimit import async_storage
+from kasse.coupons.ratelimit import code_attempt_limiter
 from kasse.settings import Settings
 from tests.coupons.helpers import LOOKUP, ORDERS, bought, flex_item, order_count
 
 LIMIT = 3
 REDIS = "redis://127.0.0.1:6379"
+SQLITE = "sqlite"  # a file in the test's tmp_path
 
 
 async def redis_is_up() -> bool:
@@ -42,7 +45,8 @@ async def app_client(
         coupon_lookup_limit=f"{LIMIT}/minute",
     )
     app = create_app(settings, clock=kasse.clock)
-    app.state.coupon_attempts = AttemptLimiter.from_settings(settings, namespace=namespace)
+    counts = async_storage(storage)
+    app.state.coupon_attempts = code_attempt_limiter(settings, counts, namespace=namespace)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -60,18 +64,19 @@ class Apps:
 
     @property
     def shared(self) -> bool:
-        return self.storage.startswith("redis")
+        return not self.storage.startswith("memory")
 
     def __call__(self) -> AbstractAsyncContextManager[httpx.AsyncClient]:
         return app_client(self.kasse, self.tmp_path, self.storage, self.namespace)
 
 
-@pytest.fixture(params=["memory://", REDIS])
+@pytest.fixture(params=["memory://", SQLITE, REDIS])
 async def clients(request: pytest.FixtureRequest, kasse: Any, tmp_path: Path) -> Apps:
     if request.param == REDIS and not await redis_is_up():
         pytest.skip(f"needs Redis at {REDIS}")
+    storage = f"sqlite:///{tmp_path}/limits.sqlite" if request.param == SQLITE else request.param
     # this test's own counts, even in a Redis that other tests (and runs) use at the same time
-    return Apps(kasse, tmp_path, request.param, namespace=f"kasse-test-{uuid.uuid4()}")
+    return Apps(kasse, tmp_path, storage, namespace=f"kasse-test-{uuid.uuid4()}")
 
 
 def auth(kasse: Any, who: str | None) -> dict[str, str]:
@@ -116,8 +121,8 @@ async def test_codes_sent_with_orders_count_too(kasse, clients):
 
 
 async def test_the_count_is_shared_by_every_app_of_the_storage(kasse, clients):
-    """Two apps stand for two workers: with Redis they share one count, in memory each counts
-    for itself (use Redis when several processes serve)."""
+    """Two apps stand for two workers: in a SQLite file or Redis they share one count, in memory
+    each counts for itself."""
     [code] = await bought(kasse, 1)
     async with clients() as one, clients() as other:
         assert [await look(one, kasse, code, "user") for _ in range(LIMIT)] == [200] * LIMIT

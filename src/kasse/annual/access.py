@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kasse.core.errors import NotFound, Unprocessable
+from kasse.core.errors import NotFound, TokenNotFound, Unprocessable
 from kasse.core.times import render
 from kasse.models import Customer, CustomerAddress, Order, OrderItem, Personalization, TicketSale
 from kasse.models.catalog import Ticket
@@ -34,13 +34,13 @@ async def open_order(
 ) -> Order:
     """The binding order of a personalization token; ``for_update`` makes changes take turns."""
     if not token:
-        raise NotFound(NO_ORDER)
+        raise TokenNotFound(NO_ORDER)
     query = select(Order).where(Order.personalization_token == token)
     if for_update:
         query = query.with_for_update()
     order: Order | None = await session.scalar(query)
     if order is None or not _is_binding(order, now):
-        raise NotFound(NO_ORDER)
+        raise TokenNotFound(NO_ORDER)
     return order
 
 

@@ -27,10 +27,11 @@ from kasse.annual.schemas import (
 )
 from kasse.annual.uploads import MULTIPART_BODY, read_portrait_file
 from kasse.catalog.dependencies import CurrentCatalog
-from kasse.core.deps import CurrentClock, CurrentInstance, Session
+from kasse.core.deps import CountTokenFailures, CurrentClock, CurrentInstance, Session
 from kasse.core.schemas import ErrorBody
 
-router = APIRouter(prefix="/annual", tags=["annual"])
+# A wrong personalization token counts as a failed token attempt (core/token_failures.py).
+router = APIRouter(prefix="/annual", tags=["annual"], dependencies=[CountTokenFailures])
 
 PersonalizationToken = Annotated[
     str | None,

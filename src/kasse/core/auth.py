@@ -77,15 +77,20 @@ def principal_cache(instance: Instance) -> TTLCache[str, Principal] | None:
     return cache
 
 
+def cached_principal(token: str, cache: TTLCache[str, Principal] | None) -> Principal | None:
+    """The principal of a token this process found valid a moment ago, without any lookup."""
+    return cache.get(hash_token(token)) if cache is not None else None
+
+
 async def principal_for(
     session: AsyncSession, token: str | None, cache: TTLCache[str, Principal] | None = None
 ) -> Principal:
     if token is None:
         return PUBLIC
-    token_hash = hash_token(token)
-    cached = cache.get(token_hash) if cache is not None else None
+    cached = cached_principal(token, cache)
     if cached is not None:
         return cached
+    token_hash = hash_token(token)
     principal = await _principal_from_database(session, token_hash)
     if cache is not None:
         cache[token_hash] = principal

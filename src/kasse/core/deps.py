@@ -9,10 +9,18 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kasse.core.auth import Principal, bearer_token, principal_cache, principal_for
+from kasse.core.auth import (
+    PUBLIC,
+    Principal,
+    bearer_token,
+    cached_principal,
+    principal_cache,
+    principal_for,
+)
 from kasse.core.clock import Clock
 from kasse.core.db import Instance, session_scope
-from kasse.core.errors import NotFound
+from kasse.core.errors import NotFound, TokenNotFound, Unauthorized
+from kasse.core.token_failures import token_failures
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -60,7 +68,25 @@ async def get_principal(
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
 ) -> Principal:
     token = bearer_token(request.headers.get("authorization"))
-    return await principal_for(session, token, principal_cache(instance))
+    if token is None:
+        return PUBLIC
+    cache = principal_cache(instance)
+    # Found valid by this worker a moment ago: no failure count to read on the busy path.
+    known = cached_principal(token, cache)
+    if known is not None:
+        return known
+    async with token_failures(request).counting(Unauthorized):
+        return await principal_for(session, token, cache)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+async def count_token_failures(request: Request) -> AsyncIterator[None]:
+    """Counts the request's ``TokenNotFound`` (document and personalization tokens)."""
+    async with token_failures(request).counting(TokenNotFound):
+        yield
+
+
+# scope="function": the failure is counted before the 404 is sent.
+CountTokenFailures = Depends(count_token_failures, scope="function")

@@ -36,6 +36,10 @@ class NotFound(KasseError):
     status_code = 404
 
 
+class TokenNotFound(NotFound):
+    """Nothing opens with the token sent: counts as a failed token attempt (core/token_failures)."""
+
+
 class Conflict(KasseError):
     status_code = 409
 

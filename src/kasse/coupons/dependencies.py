@@ -9,26 +9,28 @@ from fastapi import Depends, Request
 from kasse.core.auth import Principal
 from kasse.core.db import Instance
 from kasse.core.deps import CurrentInstance, CurrentPrincipal
-from kasse.coupons.ratelimit import AttemptLimiter, CodeAttempts
+from kasse.core.ratelimit import AttemptLimiter, client_address
+from kasse.coupons.ratelimit import CodeAttempts
 
 
-def client_key(instance: Instance, principal: Principal, address: str | None) -> str:
+def client_key(instance: Instance, principal: Principal, address: str) -> str:
     """Whose attempts these are: the API token when one is sent, else the client's address.
 
     Prefixed by the instance, whose tokens are its own. Behind a reverse proxy the address is the
-    proxy's unless the server trusts its forwarded headers (uvicorn ``--proxy-headers``).
+    proxy's unless it is one of KASSE_TRUSTED_PROXIES.
     """
     if principal.token_id is not None:
         return f"{instance.name}:token:{principal.token_id}"
-    return f"{instance.name}:address:{address or 'unknown'}"
+    return f"{instance.name}:address:{address}"
 
 
 async def get_code_attempts(
     request: Request, instance: CurrentInstance, principal: CurrentPrincipal
 ) -> CodeAttempts:
     limiter: AttemptLimiter = request.app.state.coupon_attempts
-    address = request.client.host if request.client else None
-    return CodeAttempts(limiter=limiter, client=client_key(instance, principal, address))
+    return CodeAttempts(
+        limiter=limiter, client=client_key(instance, principal, client_address(request))
+    )
 
 
 CurrentCodeAttempts = Annotated[CodeAttempts, Depends(get_code_attempts)]

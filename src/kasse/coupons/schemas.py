@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from kasse.catalog.schemas import Meta
-from kasse.core.schemas import ErrorBody
+from kasse.core.schemas import too_many_attempts
 
 
 class CouponOut(BaseModel):
@@ -45,14 +45,8 @@ class CouponSaleCheckEnvelope(BaseModel):
 
 # Documented on the routes that count coupon code attempts.
 TOO_MANY_ATTEMPTS: dict[int | str, dict[str, Any]] = {
-    429: {
-        "model": ErrorBody,
-        "description": "Too many coupon code attempts by this client; wait `Retry-After` seconds",
-        "headers": {
-            "Retry-After": {
-                "description": "seconds until the client may try again",
-                "schema": {"type": "integer"},
-            }
-        },
-    }
+    429: too_many_attempts(
+        "Too many coupon code attempts by this client (or failed token attempts from its "
+        "address); wait `Retry-After` seconds"
+    )
 }

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from kasse.catalog.dependencies import CurrentCatalog
-from kasse.core.deps import CurrentClock, CurrentInstance, Session
+from kasse.core.deps import CountTokenFailures, CurrentClock, CurrentInstance, Session
 from kasse.core.errors import NotFound
 from kasse.core.redaction import SECRET
 from kasse.documents import (
@@ -26,7 +26,8 @@ from kasse.documents import (
 )
 from kasse.orders.queries import MAX_ORDER_ID, ORDER_REF_SECRET
 
-router = APIRouter(tags=["documents"])
+# A wrong order token counts as a failed token attempt of the client (core/token_failures.py).
+router = APIRouter(tags=["documents"], dependencies=[CountTokenFailures])
 
 PDF = "application/pdf"
 PKPASS = "application/vnd.apple.pkpass"

@@ -23,7 +23,7 @@ from kasse.annual.sales import is_annual
 from kasse.annual.validity import last_valid_day
 from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
 from kasse.core.db import Instance
-from kasse.core.errors import NotFound
+from kasse.core.errors import NotFound, TokenNotFound
 from kasse.core.i18n import translate
 from kasse.documents.data import (
     BarcodeMethod,
@@ -239,7 +239,7 @@ async def open_order(
     """The binding order whose documents ``token`` opens; one 404 for every reason it does not."""
     order = await _order_by_ref(session, order_ref)
     if order is None or not _token_matches(order, token) or not _is_binding(order, now):
-        raise NotFound(NO_DOCUMENT)
+        raise TokenNotFound(NO_DOCUMENT)
     return order
 
 
