@@ -8,15 +8,18 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import iter_route_contexts
 
 from kasse import __version__
 from kasse.annual.routes import router as annual_router
+from kasse.annual.routes import upload_portrait
+from kasse.annual.uploads import upload_body_limit
 from kasse.availability.routes import router as availability_router
 from kasse.catalog.routes import router as catalog_router
 from kasse.core.clock import Clock
 from kasse.core.db import open_instances
 from kasse.core.handlers import install_error_handlers
-from kasse.core.middleware import RejectNulCharacters
+from kasse.core.middleware import BodyLimits, LimitRequestBody, RejectNulCharacters
 from kasse.core.schemas import ERROR_RESPONSES
 from kasse.coupons.ratelimit import AttemptLimiter
 from kasse.coupons.routes import router as coupons_router
@@ -32,6 +35,8 @@ from kasse.settings import Settings
 API_PREFIX = "/api/v4"
 # Operations of these tags need a token; every other one also answers the public (no token).
 TOKEN_REQUIRED_TAGS = frozenset({"reservations", "orders", "entry"})
+# The body bound of those operations for a request without a token (any order fits).
+ANONYMOUS_BODY_BYTES = 64 * 1024
 
 
 def _document_optional_auth(app: FastAPI) -> None:
@@ -52,6 +57,22 @@ def _document_optional_auth(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _body_limits(app: FastAPI, settings: Settings) -> BodyLimits:
+    routes = list(iter_route_contexts(app.routes))
+    return BodyLimits(
+        default=settings.max_body_bytes,
+        anonymous=min(settings.max_body_bytes, ANONYMOUS_BODY_BYTES),
+        token_required=[
+            r.path_regex for r in routes if TOKEN_REQUIRED_TAGS & set(getattr(r, "tags", ()))
+        ],
+        own=[
+            (r.path_regex, upload_body_limit(settings.portrait_max_bytes))
+            for r in routes
+            if r.endpoint is upload_portrait
+        ],
+    )
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -79,13 +100,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     # One per app: every request of every instance counts its coupon code attempts here.
     app.state.coupon_attempts = AttemptLimiter.from_settings(settings)
     install_error_handlers(app)
-    app.add_middleware(RejectNulCharacters)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"],
-    )
     # Fixed paths under /tickets (capacities, calendar, reservations) before /tickets/{id}.
     app.include_router(availability_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(reservations_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
@@ -96,5 +110,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(annual_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     # Turnstiles and scanners speak the go~mus v3 entry paths.
     app.include_router(entry_router, prefix="/api/v3", responses=ERROR_RESPONSES)
+    app.add_middleware(RejectNulCharacters)
+    # Outside everything that reads bodies; inside CORS, so that a 413 carries its headers.
+    app.add_middleware(LimitRequestBody, limits=_body_limits(app, settings))
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"],
+    )
     _document_optional_auth(app)
     return app

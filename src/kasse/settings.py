@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     personalization_url: str = "http://127.0.0.1:8000/personalize?token={token}"
     # Portrait uploads for annual passes: larger files or images are refused before decoding.
     portrait_max_bytes: int = 8_000_000
+    # Every other request body: larger ones are refused (413) before they are read or parsed.
+    max_body_bytes: int = 1_000_000
     portrait_max_pixels: int = 24_000_000
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     log_level: str = "info"
