@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import text
 
+from kasse.app import create_app
 from kasse.core.db import Instance
 from kasse.models import Base
-from kasse.settings import normalize_database_url
+from kasse.settings import Settings, normalize_database_url
 
 TEST_DATABASE_URL = normalize_database_url(
     os.environ.get("KASSE_TEST_DATABASE_URL", "sqlite+aiosqlite:///")
@@ -39,3 +43,13 @@ NO_CACHES: dict[str, Any] = {"catalog_check_seconds": 0, "token_cache_seconds": 
 # Apps whose tests move the clock and rebuild the data (the shared app, the state machines): no
 # background sweep on that clock (tests call tidy_once themselves) and no per-process caches.
 CONTROLLED_APP: dict[str, Any] = {"housekeeping_seconds": 0, **NO_CACHES}
+
+
+@asynccontextmanager
+async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An app of its own, started (lifespan) and spoken to over ASGI."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from kasse.core.clock import Clock
 from kasse.core.db import Instance
+from kasse.core.outages import log_failure
 from kasse.mail.backends import MailBackend, PermanentMailError, backend_from_url
 from kasse.mail.outbox import composer_for
 from kasse.models import OutboxMessage
@@ -241,9 +242,9 @@ class MailSender:
     async def _round(self) -> None:
         try:
             await deliver_due(self.instance, self._settings, self._clock, self._backend)
-        except Exception:
+        except Exception as exc:
             # A database or composer failure must not end the loop: the next round tries again.
-            log.exception("mail delivery of instance %s failed", self.instance.name)
+            log_failure(log, exc, "mail delivery of instance %s failed", self.instance.name)
 
 
 @asynccontextmanager
