@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from kasse.app import create_app
 from kasse.core.db import Instance
 from kasse.models import Base
 from kasse.settings import Settings, normalize_database_url
+from tests.concurrency.server import free_port
 
 TEST_DATABASE_URL = normalize_database_url(
     os.environ.get("KASSE_TEST_DATABASE_URL", "sqlite+aiosqlite:///")
@@ -43,6 +45,25 @@ NO_CACHES: dict[str, Any] = {"catalog_check_seconds": 0, "token_cache_seconds": 
 # Apps whose tests move the clock and rebuild the data (the shared app, the state machines): no
 # background sweep on that clock (tests call tidy_once themselves) and no per-process caches.
 CONTROLLED_APP: dict[str, Any] = {"housekeeping_seconds": 0, **NO_CACHES}
+
+
+UNAVAILABLE = {"error": "the database is unavailable; try again shortly"}
+
+
+def dead_database_url() -> str:
+    """A PostgreSQL URL on a loopback port nothing listens on: every connection is refused."""
+    return f"postgresql://postgres@127.0.0.1:{free_port()}/kasse"
+
+
+def app_settings(database_url: str, tmp_path: Path) -> Settings:
+    """An app of its own on ``database_url``: mail into ``tmp_path``, no background rounds."""
+    return Settings(
+        database_url=database_url,
+        instances={},
+        mail_url=f"file://{tmp_path}",
+        mail_poll_seconds=3600,
+        **CONTROLLED_APP,
+    )
 
 
 @asynccontextmanager

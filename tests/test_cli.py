@@ -19,10 +19,11 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from kasse.catalog.demo import demo_catalog
-from kasse.cli import RedactQueryString, app, next_open_day, read_catalog_file
+from kasse.cli import app, next_open_day, read_catalog_file
 from kasse.core.auth import Principal, principal_for
 from kasse.core.db import open_instance
 from kasse.core.errors import Unauthorized
+from kasse.serving import RedactQueryString
 from kasse.settings import Settings
 
 pytestmark = pytest.mark.skipif(

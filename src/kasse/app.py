@@ -25,6 +25,7 @@ from kasse.coupons.ratelimit import AttemptLimiter
 from kasse.coupons.routes import router as coupons_router
 from kasse.documents.routes import router as documents_router
 from kasse.entry.routes import router as entry_router
+from kasse.health.routes import router as health_router
 from kasse.mail.sender import run_mail_senders
 from kasse.orders import mails as _order_mails  # noqa: F401  (registers the mail composers)
 from kasse.orders.housekeeping import run_housekeeping
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(annual_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     # Turnstiles and scanners speak the go~mus v3 entry paths.
     app.include_router(entry_router, prefix="/api/v3", responses=ERROR_RESPONSES)
+    app.include_router(health_router)
     app.add_middleware(RejectNulCharacters)
     # Outside everything that reads bodies; inside CORS, so that a 413 carries its headers.
     app.add_middleware(LimitRequestBody, limits=_body_limits(app, settings))

@@ -8,9 +8,7 @@ The commands that touch the database are plain synchronous commands that run the
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,6 +40,7 @@ from kasse.core.db import Instance, open_instance
 from kasse.core.errors import KasseError
 from kasse.migrations import alembic_config, upgrade
 from kasse.models import Customer, Museum
+from kasse.serving import APP, run_workers, uvicorn_log_config
 from kasse.settings import Settings
 
 T = TypeVar("T")
@@ -334,25 +333,6 @@ async def _create_token(
 # --- serving ---------------------------------------------------------------------------------------
 
 
-class RedactQueryString(logging.Filter):
-    """Access log lines keep the path but not the query string: tokens travel in query strings."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            path, sep, _query = args[2].partition("?")
-            if sep:
-                record.args = (*args[:2], f"{path}?[redacted]", *args[3:])
-        return True
-
-
-def uvicorn_log_config() -> dict[str, Any]:
-    config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config.setdefault("filters", {})["redact_query"] = {"()": f"{__name__}.RedactQueryString"}
-    config["handlers"]["access"]["filters"] = ["redact_query"]
-    return config
-
-
 def _warn_if_not_migrated(settings: Settings) -> None:
     for name, url in _all_databases(settings).items():
         try:
@@ -373,15 +353,19 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
 
 
 def _uvicorn(settings: Settings, host: str, port: int, workers: int) -> None:
-    uvicorn.run(
-        "kasse.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=settings.log_level.lower(),
-        log_config=uvicorn_log_config(),
-    )
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "log_level": settings.log_level.lower(),
+        "log_config": uvicorn_log_config(),
+        "timeout_worker_healthcheck": settings.worker_healthcheck_seconds,
+    }
+    if workers == 1:
+        uvicorn.run(APP, **options)
+        return
+    run_workers(uvicorn.Config(APP, **options))
 
 
 # --- commands --------------------------------------------------------------------------------------

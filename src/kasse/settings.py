@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     # Every other request body: larger ones are refused (413) before they are read or parsed.
     max_body_bytes: int = 1_000_000
     portrait_max_pixels: int = 24_000_000
+    # `kasse serve --workers N`: a worker that does not answer uvicorn's health check this long
+    # is killed and replaced. uvicorn's 5 s killed workers that were still starting on a busy host.
+    worker_healthcheck_seconds: int = 30
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     log_level: str = "info"
     # smtp://user:pass@host:port (smtp+starttls://, smtps://) or file:///folder (one .eml per mail)

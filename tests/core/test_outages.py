@@ -3,12 +3,15 @@ error shape, one log line per failed request, and the app recovers when the faul
 
 from __future__ import annotations
 
+import http.client
+import json
 import logging
 import sqlite3
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,27 +21,15 @@ from sqlalchemy.orm.session import SessionTransaction
 
 from kasse.catalog.demo import demo_catalog
 from kasse.core.clock import FrozenClock
-from kasse.settings import Settings
-from tests.concurrency.server import free_port, prepare_database
+from tests.concurrency.server import prepare_database, run_server
 from tests.conftest import Kasse, _admin_execute, migrated_database_named, open_day
-from tests.helpers import CONTROLLED_APP, IS_POSTGRES, app_client
-
-UNAVAILABLE = {"error": "the database is unavailable; try again shortly"}
-
-
-def dead_database_url() -> str:
-    """A PostgreSQL URL on a loopback port nothing listens on: every connection is refused."""
-    return f"postgresql://postgres@127.0.0.1:{free_port()}/kasse"
-
-
-def app_settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=database_url,
-        instances={},
-        mail_url=f"file://{tmp_path}",
-        mail_poll_seconds=3600,
-        **CONTROLLED_APP,
-    )
+from tests.helpers import (
+    IS_POSTGRES,
+    UNAVAILABLE,
+    app_client,
+    app_settings,
+    dead_database_url,
+)
 
 
 def lines_about(caplog: pytest.LogCaptureFixture, request: str) -> list[logging.LogRecord]:
@@ -156,3 +147,19 @@ async def test_a_failing_commit_is_a_503_too(kasse: Kasse, monkeypatch: pytest.M
     monkeypatch.undo()
     assert (r.status_code, r.json()) == (503, UNAVAILABLE)
     assert r.headers["Retry-After"] == "5"
+
+
+@pytest.mark.slow
+def test_a_real_server_keeps_the_connection_open_while_the_database_is_down() -> None:
+    with run_server(dead_database_url(), workers=1) as server:
+        address = urlsplit(server.base_url)
+        connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=30)
+        try:
+            for _ in range(3):
+                connection.request("GET", "/api/v4/tickets")
+                response = connection.getresponse()
+                assert json.loads(response.read()) == UNAVAILABLE
+                assert (response.status, response.getheader("Retry-After")) == (503, "5")
+                assert not response.will_close  # the next request goes over the same connection
+        finally:
+            connection.close()
