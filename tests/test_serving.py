@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.concurrency.server import STARTUP_SECONDS, free_port, wait_until_ready
+from tests.concurrency.server import STARTUP_SECONDS, free_port, stop_server, wait_until_ready
 
 KASSE = Path(sys.executable).parent / "kasse"
 HEALTHCHECK_SECONDS = 7
@@ -69,9 +69,4 @@ def test_serve_with_two_workers_comes_up_and_replaces_a_hung_worker(
         line = wait_for_line(log, f"worker [{hung}]")
         assert f"did not answer the health check within {HEALTHCHECK_SECONDS} s" in line
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)

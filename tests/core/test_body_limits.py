@@ -3,22 +3,8 @@ stream in; a token-required operation takes only a small body from a caller with
 
 from __future__ import annotations
 
-import io
-import os
 from collections.abc import AsyncIterator
-from datetime import date
 
-from PIL import Image
-
-from tests.annual.support import (
-    annual_order,
-    bind,
-    card_ids,
-    created_customer,
-    passes_with_token,
-    portraits,
-    upload,
-)
 from tests.conftest import Kasse
 
 ORDERS = "/api/v4/orders"
@@ -71,21 +57,3 @@ async def test_without_a_token_an_order_may_send_only_a_small_body(kasse: Kasse)
     # With a token the same body reaches the order rules, and so does a small one without.
     assert (await kasse.client.post(ORDERS, json=padded, headers=kasse.auth())).status_code == 422
     assert (await kasse.client.post(ORDERS, json={"items": []})).status_code == 422
-
-
-async def test_a_portrait_larger_than_the_general_bound_is_accepted(
-    kasse: Kasse, day: date
-) -> None:
-    _, token = await passes_with_token(kasse, day, 1)
-    [card_id] = card_ids(await annual_order(kasse, token))
-    holder = await created_customer(kasse, token)
-    assert (await bind(kasse, token, card_id, holder)).status_code == 200
-    # Noise does not compress: a PNG of a few megabytes, within the portrait limit.
-    noise = Image.frombytes("RGB", (1000, 1000), os.urandom(3_000_000))
-    buffer = io.BytesIO()
-    noise.save(buffer, format="PNG")
-    assert LIMIT < len(buffer.getvalue()) < kasse.instance.settings.portrait_max_bytes
-
-    r = await upload(kasse, token, card_id, buffer.getvalue())
-    assert r.status_code == 200, r.text
-    assert len(await portraits(kasse)) == 1
