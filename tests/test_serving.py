@@ -16,7 +16,8 @@ import pytest
 from tests.concurrency.server import STARTUP_SECONDS, free_port, stop_server, wait_until_ready
 
 KASSE = Path(sys.executable).parent / "kasse"
-HEALTHCHECK_SECONDS = 7
+# Long enough for a worker to start answering on a busy machine, short enough for the test.
+HEALTHCHECK_SECONDS = 15
 
 
 def worker_pids(supervisor: int) -> list[int]:
