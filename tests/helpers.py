@@ -18,6 +18,7 @@ from kasse.core.clock import Clock
 from kasse.core.db import Instance
 from kasse.models import Base
 from kasse.settings import Settings, normalize_database_url
+from tests.concurrency.server import free_port
 
 TEST_DATABASE_URL = normalize_database_url(
     os.environ.get("KASSE_TEST_DATABASE_URL", "sqlite+aiosqlite:///")
@@ -88,3 +89,32 @@ def client_of(app: FastAPI, address: str = "127.0.0.1") -> httpx.AsyncClient:
     """A client over ASGI that connects from ``address``."""
     transport = httpx.ASGITransport(app=app, client=(address, 40000))
     return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+UNAVAILABLE = {"error": "the database is unavailable; try again shortly"}
+
+
+def dead_database_url() -> str:
+    """A PostgreSQL URL on a loopback port nothing listens on: every connection is refused."""
+    return f"postgresql://postgres@127.0.0.1:{free_port()}/kasse"
+
+
+def app_settings(database_url: str, tmp_path: Path) -> Settings:
+    """An app of its own on ``database_url``: mail into ``tmp_path``, no background rounds."""
+    return Settings(
+        database_url=database_url,
+        instances={},
+        mail_url=f"file://{tmp_path}",
+        mail_poll_seconds=3600,
+        **CONTROLLED_APP,
+    )
+
+
+@asynccontextmanager
+async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An app of its own, started (lifespan) and spoken to over ASGI."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client

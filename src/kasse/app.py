@@ -9,10 +9,13 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import iter_route_contexts
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from kasse import __version__
 from kasse.annual.routes import router as annual_router
+from kasse.annual.routes import upload_portrait
+from kasse.annual.uploads import upload_body_limit
 from kasse.availability.routes import router as availability_router
 from kasse.catalog.routes import router as catalog_router
 from kasse.core.apidocs import install_swagger_ui
@@ -20,7 +23,7 @@ from kasse.core.clock import Clock
 from kasse.core.db import open_instances
 from kasse.core.handlers import install_error_handlers
 from kasse.core.headers import install_security_headers
-from kasse.core.middleware import RejectNulCharacters
+from kasse.core.middleware import BodyLimits, LimitRequestBody, RejectNulCharacters
 from kasse.core.ratelimit import async_storage, describe_storage
 from kasse.core.schemas import ERROR_RESPONSES
 from kasse.core.token_failures import token_failure_limiter
@@ -28,6 +31,7 @@ from kasse.coupons.ratelimit import code_attempt_limiter
 from kasse.coupons.routes import router as coupons_router
 from kasse.documents.routes import router as documents_router
 from kasse.entry.routes import router as entry_router
+from kasse.health.routes import router as health_router
 from kasse.mail.sender import run_mail_senders
 from kasse.orders import mails as _order_mails  # noqa: F401  (registers the mail composers)
 from kasse.orders.housekeeping import run_housekeeping
@@ -42,6 +46,9 @@ TOKEN_REQUIRED_TAGS = frozenset({"reservations", "orders", "entry"})
 NO_STORE_TAGS = frozenset({"reservations", "orders", "documents", "annual", "entry"})
 
 log = logging.getLogger("kasse")
+
+# The body bound of those operations for a request without a token (any order fits).
+ANONYMOUS_BODY_BYTES = 64 * 1024
 
 
 def _document_optional_auth(app: FastAPI) -> None:
@@ -62,6 +69,22 @@ def _document_optional_auth(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _body_limits(app: FastAPI, settings: Settings) -> BodyLimits:
+    routes = list(iter_route_contexts(app.routes))
+    return BodyLimits(
+        default=settings.max_body_bytes,
+        anonymous=min(settings.max_body_bytes, ANONYMOUS_BODY_BYTES),
+        token_required=[
+            r.path_regex for r in routes if TOKEN_REQUIRED_TAGS & set(getattr(r, "tags", ()))
+        ],
+        own=[
+            (r.path_regex, upload_body_limit(settings.portrait_max_bytes))
+            for r in routes
+            if r.endpoint is upload_portrait
+        ],
+    )
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -96,16 +119,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.coupon_attempts = code_attempt_limiter(settings, limits_storage)
     app.state.token_failures = token_failure_limiter(settings, limits_storage)
     install_error_handlers(app)
-    app.add_middleware(RejectNulCharacters)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"],
-    )
-    if settings.trusted_proxies:
-        # Outermost: the limits and uvicorn's access log both see the address it forwards.
-        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     # Fixed paths under /tickets (capacities, calendar, reservations) before /tickets/{id}.
     app.include_router(availability_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(reservations_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
@@ -116,5 +129,18 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(annual_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     # Turnstiles and scanners speak the go~mus v3 entry paths.
     app.include_router(entry_router, prefix="/api/v3", responses=ERROR_RESPONSES)
+    app.include_router(health_router)
+    app.add_middleware(RejectNulCharacters)
+    # Outside everything that reads bodies; inside CORS, so that a 413 carries its headers.
+    app.add_middleware(LimitRequestBody, limits=_body_limits(app, settings))
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"],
+    )
+    if settings.trusted_proxies:
+        # Outermost: the limits and uvicorn's access log both see the address it forwards.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     _document_optional_auth(app)
     return app

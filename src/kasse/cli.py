@@ -8,10 +8,7 @@ The commands that touch the database are plain synchronous commands that run the
 from __future__ import annotations
 
 import asyncio
-import copy
-import functools
 import json
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,10 +38,10 @@ from kasse.core.auth import create_api_token
 from kasse.core.clock import Clock
 from kasse.core.db import Instance, open_instance
 from kasse.core.errors import KasseError
-from kasse.core.redaction import REDACTED, PathRedactor
 from kasse.migrations import alembic_config, upgrade
 from kasse.models import ApiToken, Museum
 from kasse.orders.customers import find_or_create_by_foreign_id
+from kasse.serving import APP, run_workers, uvicorn_log_config
 from kasse.settings import Settings
 
 T = TypeVar("T")
@@ -348,41 +345,6 @@ async def _create_token(
 # --- serving ---------------------------------------------------------------------------------------
 
 
-@functools.cache
-def _served_paths() -> PathRedactor:
-    # Imported here: the app's routes (and their imports) are needed when serving, not by the
-    # other commands. The app is only built, never started: nothing is opened.
-    from kasse.app import create_app
-
-    return PathRedactor(create_app().routes)
-
-
-class RedactSecrets(logging.Filter):
-    """Access log lines keep the path but neither the query string (tokens travel in query
-    strings) nor the path segments that are secrets (order tokens, barcodes, coupon codes)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            path, sep, _query = args[2].partition("?")
-            redacted = _served_paths().redact(path) + (f"{sep}{REDACTED}" if sep else "")
-            record.args = (*args[:2], redacted, *args[3:])
-        return True
-
-
-def uvicorn_log_config(level: str = "info") -> dict[str, Any]:
-    config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config.setdefault("filters", {})["redact_secrets"] = {"()": f"{__name__}.RedactSecrets"}
-    config["handlers"]["access"]["filters"] = ["redact_secrets"]
-    # kasse's own lines (start-up, mail, housekeeping) beside uvicorn's
-    config["loggers"]["kasse"] = {
-        "handlers": ["default"],
-        "level": level.upper(),
-        "propagate": False,
-    }
-    return config
-
-
 def _warn_if_not_migrated(settings: Settings) -> None:
     for name, url in _all_databases(settings).items():
         try:
@@ -403,18 +365,22 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
 
 
 def _uvicorn(settings: Settings, host: str, port: int, workers: int) -> None:
-    uvicorn.run(
-        "kasse.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=settings.log_level.lower(),
-        log_config=uvicorn_log_config(settings.log_level),
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "log_level": settings.log_level.lower(),
+        "log_config": uvicorn_log_config(settings.log_level),
         # The app believes forwarded headers only from KASSE_TRUSTED_PROXIES; uvicorn's own
         # default would believe anyone on 127.0.0.1.
-        proxy_headers=False,
-    )
+        "proxy_headers": False,
+        "timeout_worker_healthcheck": settings.worker_healthcheck_seconds,
+    }
+    if workers == 1:
+        uvicorn.run(APP, **options)
+        return
+    run_workers(uvicorn.Config(APP, **options))
 
 
 # --- commands --------------------------------------------------------------------------------------

@@ -77,7 +77,12 @@ class Settings(BaseSettings):
     personalization_url: str = "http://127.0.0.1:8000/personalize?token={token}"
     # Portrait uploads for annual passes: larger files or images are refused before decoding.
     portrait_max_bytes: int = 8_000_000
+    # Every other request body: larger ones are refused (413) before they are read or parsed.
+    max_body_bytes: int = 1_000_000
     portrait_max_pixels: int = 24_000_000
+    # `kasse serve --workers N`: a worker that does not answer uvicorn's health check this long
+    # is killed and replaced. uvicorn's 5 s killed workers that were still starting on a busy host.
+    worker_healthcheck_seconds: int = 30
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     log_level: str = "info"
     # smtp://user:pass@host:port (smtp+starttls://, smtps://) or file:///folder (one .eml per mail)

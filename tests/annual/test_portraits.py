@@ -4,6 +4,7 @@ re-encoded; every refusal leaves the order exactly as it was."""
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
@@ -168,6 +169,22 @@ async def test_an_oversized_upload_is_refused_before_it_is_read(
     assert r.status_code == 413
     assert await portraits(kasse) == []
     assert await annual_order(kasse, token) == before
+
+
+async def test_a_portrait_may_be_larger_than_other_request_bodies(
+    kasse: Kasse, card: tuple[str, int]
+) -> None:
+    token, card_id = card
+    # Noise does not compress: a PNG of a few megabytes, within the portrait limit.
+    noise = Image.frombytes("RGB", (1000, 1000), os.urandom(3_000_000))
+    buffer = io.BytesIO()
+    noise.save(buffer, format="PNG")
+    settings = kasse.instance.settings
+    assert settings.max_body_bytes < len(buffer.getvalue()) < settings.portrait_max_bytes
+
+    r = await upload(kasse, token, card_id, buffer.getvalue())
+    assert r.status_code == 200, r.text
+    assert len(await portraits(kasse)) == 1
 
 
 @pytest.mark.parametrize(

@@ -95,12 +95,17 @@ def run_server(database_url: str, *, workers: int = 2, **settings: str) -> Itera
         wait_until_ready(base_url, process, workers)
         yield RunningServer(base_url=base_url, process=process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_server(process)
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """Terminate the supervisor (it stops its workers) and wait; kill it if it hangs."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_until_ready(base_url: str, process: subprocess.Popen[bytes], workers: int) -> None:

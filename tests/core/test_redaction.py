@@ -16,7 +16,7 @@ import pytest
 import uvicorn
 from uvicorn.logging import AccessFormatter
 
-from kasse.cli import RedactSecrets, uvicorn_log_config
+from kasse.serving import RedactSecrets, uvicorn_log_config
 
 
 def _access_line(path: str) -> str:

@@ -15,6 +15,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 WAIT_SECONDS = 5.0
+# Longest a gated QUIT waits for the test (which sets the gate far sooner).
+QUIT_HOLD_SECONDS = 60.0
 
 
 def free_port() -> int:
@@ -40,6 +42,8 @@ class SmtpServer:
     logins: dict[str, str] | None = None
     delay_seconds: float = 0.0
     refused: frozenset[str] = frozenset()
+    # Set: QUIT is answered only once the test sets it (the session stays open until then).
+    quit_gate: threading.Event | None = None
     received: list[Received] = field(default_factory=list)
     _arrived: threading.Condition = field(default_factory=threading.Condition)
     _controller: Controller | None = None
@@ -93,6 +97,11 @@ class SmtpServer:
             self.received.append(Received(envelope.mail_from, envelope.rcpt_tos, message, login))
             self._arrived.notify_all()
         return "250 OK"
+
+    async def handle_QUIT(self, _server: Any, _session: Any, _envelope: Any) -> str:
+        if self.quit_gate is not None:
+            await asyncio.to_thread(self.quit_gate.wait, QUIT_HOLD_SECONDS)
+        return "221 Bye"
 
     def _authenticate(
         self, _server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from kasse.core.db import Instance
 from kasse.mail import deliver_due, enqueue, plain_payload
 from kasse.mail.sender import SENDING_LEASE, retry_delay
 from tests.mail.helpers import PDF, enqueue_plain, mail_settings, only_message, outbox
-from tests.mail.smtp_server import SmtpServer
+from tests.mail.smtp_server import WAIT_SECONDS, SmtpServer
 
 
 class Boom(Exception):
@@ -51,6 +52,29 @@ async def test_committed_mail_is_delivered_once(
 
     message = await only_message(instance)
     assert (message.status, message.attempts, message.sent_at) == ("sent", 1, clock.now())
+
+
+async def test_a_mail_is_marked_sent_before_the_smtp_session_ends(
+    instance: Instance, clock: FrozenClock, smtp: SmtpServer
+) -> None:
+    # A worker killed after the server took the mail sends it again later: the window ends
+    # with the mail's own commit right after "250 OK", not after the QUIT round trip.
+    smtp.quit_gate = threading.Event()
+    smtp.start()
+    await enqueue_plain(instance, clock)
+    delivery = asyncio.create_task(deliver_due(instance, mail_settings(smtp.url), clock))
+    try:
+        await smtp.wait_for(1)
+        deadline = asyncio.get_running_loop().time() + 4 * WAIT_SECONDS
+        while (await only_message(instance)).status != "sent":
+            assert asyncio.get_running_loop().time() < deadline, "not marked sent before QUIT"
+            await asyncio.sleep(0.02)
+        assert not delivery.done()  # QUIT still unanswered
+    finally:
+        smtp.quit_gate.set()
+    assert await delivery == 1
+    message = await only_message(instance)
+    assert (message.status, message.attempts) == ("sent", 1)
 
 
 async def test_rolled_back_mail_is_never_sent(
@@ -174,7 +198,7 @@ class BlockingBackend:
         self.entered = asyncio.Event()
         self.release = asyncio.Event()
 
-    async def send(self, message: object) -> None:
+    async def send(self, message: object, accepted: object) -> None:
         self.entered.set()
         await self.release.wait()
         raise ConnectionError("the connection broke long ago")

@@ -42,6 +42,12 @@ MULTIPART_BODY: dict[str, Any] = {
 }
 
 
+def upload_body_limit(limit: int) -> int:
+    """The upload route's request body bound: above the checks below, which come first with their
+    own message; the bound is the backstop for anything this module does not read."""
+    return limit + 2 * MULTIPART_OVERHEAD
+
+
 def _too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"the portrait may have at most {limit:,} bytes")
 

@@ -8,12 +8,14 @@ queue on the busy timeout instead), reading requests with a plain deferred ``BEG
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,6 +26,11 @@ from sqlalchemy.ext.asyncio import (
 from kasse.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# SQLite opens a file it may not write read-only, and such a connection stays read-only after
+# the file is writable again; after an I/O error its state is unknown. Either is replaced.
+SQLITE_STUCK_CODES = frozenset(
+    {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN}
+)
 
 
 def _json_dumps(value: Any) -> str:
@@ -45,6 +52,14 @@ def _configure_sqlite(engine: AsyncEngine, begin_statement: str) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql(begin_statement)
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        # A "disconnect" makes SQLAlchemy drop the connection and every older one of the pool,
+        # so the next request opens a fresh one.
+        error = context.original_exception
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF in SQLITE_STUCK_CODES:
+            context.is_disconnect = True
 
 
 def make_engine(url: str, *, write: bool = True, pool_size: int = 10) -> AsyncEngine:

@@ -7,6 +7,8 @@ from typing import Any
 
 class KasseError(Exception):
     status_code = 422
+    # Seconds after which the client may try again, sent as Retry-After (see RetryLater).
+    retry_after: int | None = None
 
     def __init__(self, message: str, errors: list[Any] | None = None) -> None:
         super().__init__(message)
@@ -52,14 +54,24 @@ class SoldOut(Unprocessable):
     """Not enough places left in a quota slot."""
 
 
-class TooManyRequests(KasseError):
-    """A client made too many attempts; ``retry_after`` says in how many seconds it may again."""
-
-    status_code = 429
+class RetryLater(KasseError):
+    """Refused for now: the same request may succeed in ``retry_after`` seconds."""
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class TooManyRequests(RetryLater):
+    """A client made too many attempts."""
+
+    status_code = 429
+
+
+class ServiceUnavailable(RetryLater):
+    """The database (or the disk under it) cannot serve now; nothing is wrong with the request."""
+
+    status_code = 503
 
 
 class PayloadTooLarge(KasseError):

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kasse.core.errors import PayloadTooLarge
 
 NUL_MESSAGE = {"error": "NUL characters are not allowed in requests"}
 
@@ -72,11 +78,93 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
     return replay
 
 
-async def _refuse(send: Send) -> None:
-    body = json.dumps(NUL_MESSAGE).encode()
+async def _refuse(send: Send, status: int = 422, error: dict[str, Any] = NUL_MESSAGE) -> None:
+    body = json.dumps(error).encode()
     headers: list[Any] = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
     ]
-    await send({"type": "http.response.start", "status": 422, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+@dataclass(frozen=True)
+class BodyLimits:
+    """How many body bytes a request may send, decided from its path and headers alone.
+
+    A token-required operation parses its body before its token is checked (FastAPI reads the
+    body before it solves the dependencies), so a request without a token gets only a small
+    bound there: enough for any order to reach its 401, too little to cost the worker anything.
+    """
+
+    default: int
+    anonymous: int
+    token_required: Sequence[re.Pattern[str]] = ()
+    own: Sequence[tuple[re.Pattern[str], int]] = ()
+
+    def for_request(self, scope: Scope) -> int:
+        path: str = scope["path"]
+        for pattern, limit in self.own:
+            if pattern.match(path):
+                return limit
+        if "authorization" not in Headers(scope=scope) and any(
+            pattern.match(path) for pattern in self.token_required
+        ):
+            return self.anonymous
+        return self.default
+
+
+class LimitRequestBody:
+    """Answer 413 to a body larger than its bound: on its Content-Length before any of it is read,
+    else as soon as the streamed bytes pass the bound.
+
+    Outermost, so that nothing (RejectNulCharacters, FastAPI's parsers) buffers more than the
+    bound. Starlette's RequestBodyLimitMiddleware takes one bound per app or per route at import
+    time; ours come from the settings and the caller. Once the bound is passed, whatever the inner
+    app answers (FastAPI turns a failing body read into a 400) is replaced by the 413.
+    """
+
+    def __init__(self, app: ASGIApp, limits: BodyLimits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limits.for_request(scope)
+        error = {"error": f"the request body may have at most {limit:,} bytes"}
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await _refuse(send, 413, error)
+            return
+        received = 0
+        exceeded = started = replaced = False
+
+        async def counted_receive() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    exceeded = True
+                    raise PayloadTooLarge(error["error"])
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started, replaced
+            if exceeded and not started:
+                if not replaced:
+                    replaced = True
+                    await _refuse(send, 413, error)
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, guarded_send)
+        except PayloadTooLarge:
+            if started:
+                raise
+            if not replaced:
+                await _refuse(send, 413, error)

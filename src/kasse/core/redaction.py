@@ -116,3 +116,9 @@ class PathRedactor:
                 for span in spans
             ),
         )
+
+    def redact_target(self, target: str) -> str:
+        """A request target (path and query) as the access log may show it: the query string
+        goes whole (tokens travel in query strings), the path loses its secret segments."""
+        path, sep, _query = target.partition("?")
+        return self.redact(path) + (f"{sep}{REDACTED}" if sep else "")

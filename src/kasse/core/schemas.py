@@ -32,6 +32,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: _error("The token's access level does not allow this"),
     404: _error("Not found (or not visible to this caller)"),
     409: _error("A request with the same Idempotency-Key is still in progress"),
+    413: _error("The request body is larger than allowed"),
     422: _error("The data cannot be processed; `errors` lists every problem"),
     429: too_many_attempts("Too many failed token attempts from this address; wait `Retry-After`"),
+    503: _error("The database is unavailable; try again after Retry-After seconds"),
 }

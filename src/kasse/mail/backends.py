@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -30,9 +31,14 @@ class PermanentMailError(Exception):
     """A failure that no retry will cure, such as every recipient refused with a 5xx reply."""
 
 
+# Awaited by a backend the moment the mail is taken over, before any goodbye to the server.
+Accepted = Callable[[], Awaitable[None]]
+
+
 class MailBackend(Protocol):
-    async def send(self, message: EmailMessage) -> None:
-        """Hand the mail on, or raise: the caller retries it later (not a PermanentMailError)."""
+    async def send(self, message: EmailMessage, accepted: Accepted) -> None:
+        """Hand the mail on and await ``accepted()`` once it is taken over; or raise before that:
+        the caller retries it later (not when it is a PermanentMailError)."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +47,9 @@ class FileBackend:
 
     folder: Path
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: EmailMessage, accepted: Accepted) -> None:
         await asyncio.to_thread(self._write, message)
+        await accepted()
 
     def _write(self, message: EmailMessage) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -82,17 +89,8 @@ class SmtpBackend:
     tls: TlsMode = "none"
     timeout: float = SMTP_TIMEOUT_SECONDS
 
-    async def send(self, message: EmailMessage) -> None:
-        try:
-            await self._send(message)
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            if all(refused.code >= 500 for refused in exc.recipients):
-                raise PermanentMailError(str(exc)) from exc
-            raise
-
-    async def _send(self, message: EmailMessage) -> None:
-        await aiosmtplib.send(
-            message,
+    async def send(self, message: EmailMessage, accepted: Accepted) -> None:
+        client = aiosmtplib.SMTP(
             hostname=self.host,
             port=self.port,
             username=self.username,
@@ -102,6 +100,20 @@ class SmtpBackend:
             start_tls=self.tls == "starttls",
             timeout=self.timeout,
         )
+        async with client:
+            await _send_message(client, message)
+            # The mail is the server's now. Recorded before the QUIT round trip, so that a worker
+            # killed meanwhile does not send it again (see docs/operations.md on duplicates).
+            await accepted()
+
+
+async def _send_message(client: aiosmtplib.SMTP, message: EmailMessage) -> None:
+    try:
+        await client.send_message(message)
+    except aiosmtplib.SMTPRecipientsRefused as exc:
+        if all(refused.code >= 500 for refused in exc.recipients):
+            raise PermanentMailError(str(exc)) from exc
+        raise
 
 
 def backend_from_url(url: str) -> MailBackend:

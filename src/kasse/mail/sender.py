@@ -2,7 +2,9 @@
 
 Claiming sets a message to ``sending``, counts the attempt and moves ``next_attempt_at`` one
 lease ahead. A worker killed mid-send thus leaves a message that is due again when the lease
-runs out: delivery is at least once, and nothing is lost. The attempt count is the claim's
+runs out: delivery is at least once, and nothing is lost. Each message is marked sent in its own
+transaction the moment the server accepted it (before the SMTP QUIT), so a duplicate needs a
+worker killed between the server's "250 OK" and that commit. The attempt count is the claim's
 fencing token: a worker whose lease ran out cannot overwrite the outcome of the next claim.
 
 PostgreSQL: ``SELECT ... FOR UPDATE SKIP LOCKED`` lets concurrent workers claim disjoint batches.
@@ -27,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from kasse.core.clock import Clock
 from kasse.core.db import Instance
+from kasse.core.outages import log_failure
 from kasse.mail.backends import MailBackend, PermanentMailError, backend_from_url
 from kasse.mail.outbox import composer_for
 from kasse.models import OutboxMessage
@@ -103,13 +106,21 @@ async def _deliver(
     backend: MailBackend,
     message: OutboxMessage,
 ) -> int:
+    handed_over = False
+
+    async def record_sent() -> None:
+        nonlocal handed_over
+        handed_over = True
+        await _record_sent(instance, message, clock.now())
+
     try:
         mail = await _compose(instance, settings, message, clock.now())
-        await backend.send(mail)
+        await backend.send(mail, record_sent)
     except Exception as exc:
+        if handed_over:
+            raise  # the mail is out: no failed attempt to record (a failed record: see the lease)
         await _record_failure(instance, settings, message, exc, clock.now())
         return 0
-    await _record_sent(instance, message, clock.now())
     return 1
 
 
@@ -241,9 +252,9 @@ class MailSender:
     async def _round(self) -> None:
         try:
             await deliver_due(self.instance, self._settings, self._clock, self._backend)
-        except Exception:
+        except Exception as exc:
             # A database or composer failure must not end the loop: the next round tries again.
-            log.exception("mail delivery of instance %s failed", self.instance.name)
+            log_failure(log, exc, "mail delivery of instance %s failed", self.instance.name)
 
 
 @asynccontextmanager

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Mapping
 
 from kasse.core.clock import Clock
 from kasse.core.db import Instance
+from kasse.core.outages import log_failure
 from kasse.orders.lifecycle import expire_orders
 
 log = logging.getLogger("kasse.housekeeping")
@@ -27,8 +28,10 @@ async def _loop(instances: Mapping[str, Instance], clock: Clock, interval: float
                 expired = await tidy_once(instance, clock)
                 if expired:
                     log.info("%s: %d expired orders cancelled", instance.name, expired)
-            except Exception:
-                log.exception("housekeeping failed on %s; trying again later", instance.name)
+            except Exception as exc:
+                log_failure(
+                    log, exc, "housekeeping failed on %s; trying again later", instance.name
+                )
         await asyncio.sleep(interval)
 
 

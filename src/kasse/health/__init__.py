@@ -1,0 +1,1 @@
+"""``GET /health``: whether this instance can serve, for load balancers and monitors."""
