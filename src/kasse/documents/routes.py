@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from kasse.catalog.dependencies import CurrentCatalog
 from kasse.core.deps import CurrentClock, CurrentInstance, Session
 from kasse.core.errors import NotFound
+from kasse.core.wire import ParamId
 from kasse.documents import (
     build_pkpass,
     passes,
@@ -23,7 +24,6 @@ from kasse.documents import (
     render_voucher_pdf,
     service,
 )
-from kasse.orders.queries import MAX_ORDER_ID
 
 router = APIRouter(tags=["documents"])
 
@@ -39,15 +39,11 @@ def _binary(media_type: str, description: str) -> dict[int | str, dict[str, Any]
 OrderRef = Annotated[
     str, Path(min_length=1, max_length=64, description="numeric id or order token")
 ]
-SaleId = Annotated[
-    int,
-    Path(ge=1, le=MAX_ORDER_ID, description="the ticket sale id (attributes.id of the item)"),
-]
+SaleId = Annotated[ParamId, Path(description="the ticket sale id (attributes.id of the item)")]
 CouponSaleId = Annotated[
-    int,
-    Path(ge=1, le=MAX_ORDER_ID, description="the coupon sale id (attributes.id of the item)"),
+    ParamId, Path(description="the coupon sale id (attributes.id of the item)")
 ]
-BookingId = Annotated[int, Path(ge=1, le=MAX_ORDER_ID)]
+BookingId = Annotated[ParamId, Path()]
 DocumentToken = Annotated[
     str | None,
     # no length limit: a token of any other length is just a wrong one (404, not 422)
