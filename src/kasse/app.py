@@ -16,7 +16,7 @@ from kasse.catalog.routes import router as catalog_router
 from kasse.core.clock import Clock
 from kasse.core.db import open_instances
 from kasse.core.handlers import install_error_handlers
-from kasse.core.middleware import RejectNulCharacters
+from kasse.core.middleware import RejectNulCharacters, document_nul_refusal
 from kasse.core.schemas import ERROR_RESPONSES
 from kasse.coupons.ratelimit import AttemptLimiter
 from kasse.coupons.routes import router as coupons_router
@@ -41,7 +41,7 @@ def _document_optional_auth(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
-        schema = generate()
+        schema = document_nul_refusal(generate())
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 if "security" in operation and not TOKEN_REQUIRED_TAGS & set(

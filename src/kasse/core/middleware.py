@@ -8,6 +8,8 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 NUL_MESSAGE = {"error": "NUL characters are not allowed in requests"}
+NO_NUL_PATTERN = r"^[^\x00]*$"
+_JSON = "application/json"
 
 
 class RejectNulCharacters:
@@ -80,3 +82,38 @@ async def _refuse(send: Send) -> None:
     ]
     await send({"type": "http.response.start", "status": 422, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def document_nul_refusal(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Give every free string of a parameter or a JSON request body the pattern that says no NUL.
+
+    Strings with a pattern of their own, an enum or a format (binary uploads) are left as they are:
+    their patterns exclude NUL already. Components reached from request bodies change in place.
+    """
+    components = openapi.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+
+    def visit(schema: Any) -> None:
+        if isinstance(schema, list):
+            for item in schema:
+                visit(item)
+            return
+        if not isinstance(schema, dict):
+            return
+        name = str(schema.get("$ref", "")).rsplit("/", 1)[-1]
+        if name and name not in seen:
+            seen.add(name)
+            visit(components.get(name))
+        if schema.get("type") == "string" and not {"pattern", "enum", "const", "format"} & set(
+            schema
+        ):
+            schema["pattern"] = NO_NUL_PATTERN
+        for value in schema.values():
+            visit(value)
+
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                visit(parameter.get("schema"))
+            visit(operation.get("requestBody", {}).get("content", {}).get(_JSON, {}).get("schema"))
+    return openapi

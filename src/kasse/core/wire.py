@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, StrictInt, WithJsonSchema
 
-DB_INT_MIN = -(2**31)
 DB_INT_MAX = 2**31 - 1
 _DECIMAL = re.compile(r"^[+-]?[0-9]+$")
 
@@ -35,7 +34,6 @@ _LOOKUP_ID = WithJsonSchema({"type": "integer", "minimum": 1, "maximum": DB_INT_
 
 # -- JSON bodies ----------------------------------------------------------------------------------
 
-DbInt = Annotated[StrictInt, Field(ge=DB_INT_MIN, le=DB_INT_MAX)]
 Id = Annotated[StrictInt, Field(ge=1, le=DB_INT_MAX)]
 Cents = Annotated[StrictInt, Field(ge=0, le=DB_INT_MAX)]
 LookupId = Annotated[StrictInt, _LOOKUP_ID]

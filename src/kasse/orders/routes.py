@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from kasse.catalog.dependencies import CurrentCatalog, CurrentLocale, Locale
 from kasse.catalog.snapshot import Catalog
 from kasse.core import idempotency
-from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session
+from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session, TokenRequired
 from kasse.core.pagination import PageParams
 from kasse.core.params import IsoDate
 from kasse.coupons.dependencies import CurrentCodeAttempts
@@ -31,7 +31,7 @@ from kasse.orders.schemas import (
     TicketsOfOrderResponse,
 )
 
-router = APIRouter(tags=["orders"])
+router = APIRouter(tags=["orders"], dependencies=[TokenRequired])
 
 OrderRef = Annotated[
     str, Path(min_length=1, max_length=64, description="numeric id or order token")
