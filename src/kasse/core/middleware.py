@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 NUL_MESSAGE = {"error": "NUL characters are not allowed in requests"}
 NO_NUL_PATTERN = r"^[^\x00]*$"
 _JSON = "application/json"
+_CONSTRAINED = frozenset({"pattern", "enum", "const", "format"})
 
 
 class RejectNulCharacters:
@@ -84,6 +85,10 @@ async def _refuse(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _is_free_string(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "string" and not _CONSTRAINED & schema.keys()
+
+
 def document_nul_refusal(openapi: dict[str, Any]) -> dict[str, Any]:
     """Give every free string of a parameter or a JSON request body the pattern that says no NUL.
 
@@ -104,9 +109,7 @@ def document_nul_refusal(openapi: dict[str, Any]) -> dict[str, Any]:
         if name and name not in seen:
             seen.add(name)
             visit(components.get(name))
-        if schema.get("type") == "string" and not {"pattern", "enum", "const", "format"} & set(
-            schema
-        ):
+        if _is_free_string(schema):
             schema["pattern"] = NO_NUL_PATTERN
         for value in schema.values():
             visit(value)
