@@ -23,7 +23,12 @@ from kasse.core.clock import Clock
 from kasse.core.db import open_instances
 from kasse.core.handlers import install_error_handlers
 from kasse.core.headers import install_security_headers
-from kasse.core.middleware import BodyLimits, LimitRequestBody, RejectNulCharacters
+from kasse.core.middleware import (
+    BodyLimits,
+    LimitRequestBody,
+    RejectNulCharacters,
+    document_nul_refusal,
+)
 from kasse.core.ratelimit import async_storage, describe_storage
 from kasse.core.schemas import ERROR_RESPONSES
 from kasse.core.token_failures import token_failure_limiter
@@ -58,7 +63,7 @@ def _document_optional_auth(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
-        schema = generate()
+        schema = document_nul_refusal(generate())
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 if "security" in operation and not TOKEN_REQUIRED_TAGS & set(

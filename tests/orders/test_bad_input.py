@@ -241,6 +241,34 @@ async def test_the_good_order_itself_is_accepted(kasse, day):
     assert r.json()["order"]["total_price_cents"] == 2800
 
 
+@pytest.mark.parametrize("field", ["quantity", "id"])
+async def test_a_boolean_is_no_number(kasse, day, field):
+    before = await state(kasse, day)
+    order = good_order(kasse, day)
+    order["items"][0]["attributes"][field] = True
+    r = await kasse.client.post(ORDERS, json=order, headers=kasse.auth())
+    assert r.status_code == 422, r.text
+    assert any(e.startswith(f"items.0.Ticket.attributes.{field}:") for e in r.json()["errors"])
+    await assert_refused(kasse, day, r, before)
+
+
+async def test_an_item_id_beyond_the_database_integer_is_422_and_cancels_nothing(kasse, day):
+    r = await kasse.client.post(ORDERS, json=good_order(kasse, day), headers=kasse.auth())
+    assert r.status_code == 200, r.text
+    order = r.json()["order"]
+    before = await state(kasse, day)
+    r = await kasse.client.post(
+        f"{ORDERS}/{order['id']}/cancellations",
+        json={"order_item_ids": [2**31]},
+        headers=kasse.auth(),
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0].startswith("order_item_ids.0:"), r.text
+    await assert_refused(kasse, day, r, before)
+    shown = await kasse.client.get(f"{ORDERS}/{order['id']}", headers=kasse.auth())
+    assert [i["cancelled"] for i in shown.json()["order"]["items"]] == [False]
+
+
 # --- query parameters ------------------------------------------------------------------------
 
 

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from kasse.annual import service
 from kasse.annual.portraits import prepare_portrait
 from kasse.annual.schemas import (
-    MAX_ID,
     AnnualOrderResponse,
     CustomerChange,
     CustomerCreate,
@@ -29,6 +28,7 @@ from kasse.annual.uploads import MULTIPART_BODY, read_portrait_file
 from kasse.catalog.dependencies import CurrentCatalog
 from kasse.core.deps import CountTokenFailures, CurrentClock, CurrentInstance, Session
 from kasse.core.schemas import ErrorBody
+from kasse.core.wire import ParamId
 
 # A wrong personalization token counts as a failed token attempt (core/token_failures.py).
 router = APIRouter(prefix="/annual", tags=["annual"], dependencies=[CountTokenFailures])
@@ -38,7 +38,7 @@ PersonalizationToken = Annotated[
     # No length limit: a token of any other length is just a wrong one (404, not 422).
     Query(description="the order's personalization token; without it (or with a wrong one): 404"),
 ]
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Id = Annotated[ParamId, Path()]
 
 
 async def get_context(

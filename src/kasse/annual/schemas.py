@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 
 from kasse.catalog.lookups import COUNTRIES, DISPATCH_MODES, SALUTATIONS, LookupEntry
 from kasse.core.params import Moment
+from kasse.core.wire import Email, Id
 
-MAX_ID = 2**31 - 1
-_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+def _listed(entries: tuple[LookupEntry, ...]) -> WithJsonSchema:
+    """Document the ids of a lookup list as the only ones taken (``_known`` checks them)."""
+    return WithJsonSchema({"type": "integer", "enum": sorted(entry.id for entry in entries)})
 
 
 def _known(entries: tuple[LookupEntry, ...], what: str) -> AfterValidator:
@@ -34,25 +34,16 @@ def _known(entries: tuple[LookupEntry, ...], what: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-def _moment_text(value: Any) -> Any:
-    # Pydantic would read a bare number as a Unix time; the API speaks dates and timestamps only.
-    if isinstance(value, datetime) or (isinstance(value, str) and _MOMENT.match(value)):
-        return value
-    raise ValueError("expected a date (2026-06-01) or a timestamp (2026-06-01 10:00:00)")
-
-
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Name = Annotated[Text, StringConstraints(max_length=200)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320, pattern=_EMAIL)]
 Street = Annotated[Text, StringConstraints(max_length=300)]
 Zip = Annotated[Text, StringConstraints(max_length=20)]
 City = Annotated[Text, StringConstraints(max_length=200)]
-SalutationId = Annotated[int, Field(ge=1, le=MAX_ID), _known(SALUTATIONS, "salutation")]
-CountryId = Annotated[int, Field(ge=1, le=MAX_ID), _known(COUNTRIES, "country")]
-DispatchModeId = Annotated[int, Field(ge=1, le=MAX_ID), _known(DISPATCH_MODES, "dispatch mode")]
+SalutationId = Annotated[Id, _known(SALUTATIONS, "salutation"), _listed(SALUTATIONS)]
+CountryId = Annotated[Id, _known(COUNTRIES, "country"), _listed(COUNTRIES)]
+DispatchModeId = Annotated[Id, _known(DISPATCH_MODES, "dispatch mode"), _listed(DISPATCH_MODES)]
 StartMoment = Annotated[
     Moment,
-    BeforeValidator(_moment_text),
     Field(
         description="local time unless an offset is given; a date alone means its local midnight",
         examples=["2026-06-01 10:00:00", "2026-06-01T10:00:00+02:00", "2026-06-01"],
@@ -110,9 +101,7 @@ class PersonalizationIn(BaseModel):
         description="the token of a customer created with POST /annual/customers under this "
         "order; leave it out to personalize the card for the order's buyer",
     )
-    customer_adress_id: int = Field(
-        ge=1, le=MAX_ID, description="an address of that customer (spelled with one d)"
-    )
+    customer_adress_id: Id = Field(description="an address of that customer (spelled with one d)")
     dispatch_mode_id: DispatchModeId | None = None
 
 

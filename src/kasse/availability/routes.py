@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from kasse.availability import service
 from kasse.availability.schemas import (
@@ -17,10 +17,11 @@ from kasse.availability.schemas import (
 from kasse.catalog.dependencies import CurrentCatalog
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session
 from kasse.core.params import IsoDate
+from kasse.core.wire import ParamLookupId
 
 router = APIRouter(tags=["availability"])
 
-TicketIds = Annotated[list[int], Query(alias="ticket_ids[]", max_length=1000)]
+TicketIds = Annotated[list[ParamLookupId], Query(alias="ticket_ids[]", max_length=1000)]
 Day = Annotated[IsoDate | None, Query(alias="date", description="YYYY-MM-DD, default today")]
 CalendarDay = Annotated[IsoDate | None, Query()]
 
@@ -85,7 +86,7 @@ async def get_calendar(
 
 @router.get("/tickets/{ticket_id}/capacity", response_model=CapacityResponse)
 async def get_capacity(
-    ticket_id: int,
+    ticket_id: Annotated[ParamLookupId, Path()],
     session: Session,
     catalog: CurrentCatalog,
     principal: CurrentPrincipal,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from kasse.core.params import IsoDate
+from kasse.core.wire import LookupId
 
 
 class CapacityResponse(BaseModel):
@@ -27,7 +28,7 @@ class CapacitiesRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     date: IsoDate | None = None
-    ticket_ids: list[int] = Field(min_length=1, max_length=1000)
+    ticket_ids: list[LookupId] = Field(min_length=1, max_length=1000)
 
 
 class CalendarResponse(BaseModel):

@@ -52,11 +52,12 @@ from kasse.core.i18n import translate
 from kasse.core.pagination import PageParams
 from kasse.core.params import IsoDate
 from kasse.core.times import local_minute, render, today
+from kasse.core.wire import ParamId, ParamLookupId
 from kasse.models import Exhibition
 
 router = APIRouter(tags=["catalog"])
 
-IdList = list[int] | None
+IdList = list[ParamId] | None
 ValidAt = Annotated[
     IsoDate | None,
     Query(description="reference date YYYY-MM-DD (default: today in the instance's time zone)"),
@@ -227,7 +228,7 @@ async def get_ticket(
     instance: CurrentInstance,
     clock: CurrentClock,
     locale: CurrentLocale,
-    ticket_id: Annotated[int, Path()],
+    ticket_id: Annotated[ParamLookupId, Path()],
     valid_at: ValidAt = None,
 ) -> TicketEnvelope:
     day = _reference_day(valid_at, clock, instance.tz)
@@ -278,7 +279,7 @@ async def get_museum(
     catalog: CurrentCatalog,
     principal: CurrentPrincipal,
     locale: CurrentLocale,
-    museum_id: Annotated[int, Path()],
+    museum_id: Annotated[ParamLookupId, Path()],
 ) -> MuseumEnvelope:
     return MuseumEnvelope(
         museum=_museum_detail(service.get_museum(catalog, principal, museum_id), locale)
@@ -295,7 +296,7 @@ async def museum_opening_hours(
     principal: CurrentPrincipal,
     instance: CurrentInstance,
     clock: CurrentClock,
-    museum_id: Annotated[int, Path()],
+    museum_id: Annotated[ParamLookupId, Path()],
     date_: Annotated[
         IsoDate | None, Query(alias="date", description="YYYY-MM-DD (default: today)")
     ] = None,
@@ -368,7 +369,7 @@ async def get_exhibition(
     principal: CurrentPrincipal,
     instance: CurrentInstance,
     locale: CurrentLocale,
-    exhibition_id: Annotated[int, Path()],
+    exhibition_id: Annotated[ParamLookupId, Path()],
 ) -> ExhibitionEnvelope:
     exhibition = service.get_exhibition(catalog, principal, exhibition_id)
     return ExhibitionEnvelope(

@@ -90,3 +90,14 @@ async def count_token_failures(request: Request) -> AsyncIterator[None]:
 
 # scope="function": the failure is counted before the 404 is sent.
 CountTokenFailures = Depends(count_token_failures, scope="function")
+
+
+async def require_token(principal: CurrentPrincipal) -> None:
+    """401 without a token, whatever the request holds: a dependency runs before the body's
+    validation is reported, a check in the service only after it."""
+    if principal.is_public:
+        principal.require(frozenset())
+
+
+# On the routers whose every operation needs a token (the ones documented so in the OpenAPI).
+TokenRequired = Depends(require_token)

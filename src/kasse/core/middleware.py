@@ -14,6 +14,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kasse.core.errors import PayloadTooLarge
 
 NUL_MESSAGE = {"error": "NUL characters are not allowed in requests"}
+NO_NUL_PATTERN = r"^[^\x00]*$"
+_JSON = "application/json"
+_CONSTRAINED = frozenset({"pattern", "enum", "const", "format"})
 
 
 class RejectNulCharacters:
@@ -168,3 +171,40 @@ class LimitRequestBody:
                 raise
             if not replaced:
                 await _refuse(send, 413, error)
+
+
+def _is_free_string(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "string" and not _CONSTRAINED & schema.keys()
+
+
+def document_nul_refusal(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Give every free string of a parameter or a JSON request body the pattern that says no NUL.
+
+    Strings with a pattern of their own, an enum or a format (binary uploads) are left as they are:
+    their patterns exclude NUL already. Components reached from request bodies change in place.
+    """
+    components = openapi.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+
+    def visit(schema: Any) -> None:
+        if isinstance(schema, list):
+            for item in schema:
+                visit(item)
+            return
+        if not isinstance(schema, dict):
+            return
+        name = str(schema.get("$ref", "")).rsplit("/", 1)[-1]
+        if name and name not in seen:
+            seen.add(name)
+            visit(components.get(name))
+        if _is_free_string(schema):
+            schema["pattern"] = NO_NUL_PATTERN
+        for value in schema.values():
+            visit(value)
+
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                visit(parameter.get("schema"))
+            visit(operation.get("requestBody", {}).get("content", {}).get(_JSON, {}).get("schema"))
+    return openapi

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
+from pydantic import Field
+
+from kasse.core.wire import DecimalText
 
 MAX_PER_PAGE = 1000
 
@@ -24,8 +27,8 @@ class Page:
 
 
 async def page_params(
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 25,
+    page: Annotated[int, Field(ge=1, le=1_000_000), DecimalText, Query()] = 1,
+    per_page: Annotated[int, Field(ge=1, le=MAX_PER_PAGE), DecimalText, Query()] = 25,
 ) -> Page:
     return Page(page=page, per_page=per_page)
 

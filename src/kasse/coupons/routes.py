@@ -14,6 +14,7 @@ from kasse.core.pagination import PageParams
 from kasse.core.params import IsoDate
 from kasse.core.redaction import SECRET
 from kasse.core.times import today
+from kasse.core.wire import ParamId, ParamLookupId
 from kasse.coupons import service
 from kasse.coupons.codes import MAX_CODE_INPUT
 from kasse.coupons.dependencies import CurrentCodeAttempts
@@ -59,7 +60,7 @@ async def list_coupons(
     clock: CurrentClock,
     locale: CurrentLocale,
     page: PageParams,
-    by_museum_ids: Annotated[list[int] | None, Query(alias="by_museum_ids[]")] = None,
+    by_museum_ids: Annotated[list[ParamId] | None, Query(alias="by_museum_ids[]")] = None,
     by_bookable: bool | None = None,
     valid_at: ValidAt = None,
 ) -> CouponList:
@@ -84,7 +85,7 @@ async def get_coupon(
     instance: CurrentInstance,
     clock: CurrentClock,
     locale: CurrentLocale,
-    coupon_id: Annotated[int, Path()],
+    coupon_id: Annotated[ParamLookupId, Path()],
     valid_at: ValidAt = None,
 ) -> CouponEnvelope:
     day = valid_at or today(clock.now(), instance.tz)

@@ -16,6 +16,7 @@ from kasse.catalog.dependencies import CurrentCatalog
 from kasse.core.deps import CountTokenFailures, CurrentClock, CurrentInstance, Session
 from kasse.core.errors import NotFound
 from kasse.core.redaction import SECRET
+from kasse.core.wire import ParamId
 from kasse.documents import (
     build_pkpass,
     passes,
@@ -24,7 +25,7 @@ from kasse.documents import (
     render_voucher_pdf,
     service,
 )
-from kasse.orders.queries import MAX_ORDER_ID, ORDER_REF_SECRET
+from kasse.orders.queries import ORDER_REF_SECRET
 
 # A wrong order token counts as a failed token attempt of the client (core/token_failures.py).
 router = APIRouter(tags=["documents"], dependencies=[CountTokenFailures])
@@ -43,15 +44,11 @@ OrderRef = Annotated[
     Path(min_length=1, max_length=64, description="numeric id or order token"),
     ORDER_REF_SECRET,
 ]
-SaleId = Annotated[
-    int,
-    Path(ge=1, le=MAX_ORDER_ID, description="the ticket sale id (attributes.id of the item)"),
-]
+SaleId = Annotated[ParamId, Path(description="the ticket sale id (attributes.id of the item)")]
 CouponSaleId = Annotated[
-    int,
-    Path(ge=1, le=MAX_ORDER_ID, description="the coupon sale id (attributes.id of the item)"),
+    ParamId, Path(description="the coupon sale id (attributes.id of the item)")
 ]
-BookingId = Annotated[int, Path(ge=1, le=MAX_ORDER_ID)]
+BookingId = Annotated[ParamId, Path()]
 DocumentToken = Annotated[
     str | None,
     # no length limit: a token of any other length is just a wrong one (404, not 422)

@@ -25,6 +25,7 @@ from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
 from kasse.core.db import Instance
 from kasse.core.errors import NotFound, TokenNotFound
 from kasse.core.i18n import translate
+from kasse.core.wire import DB_INT_MAX
 from kasse.documents.data import (
     BarcodeMethod,
     InvoiceData,
@@ -48,7 +49,7 @@ from kasse.models import (
     Portrait,
     TicketSale,
 )
-from kasse.orders.queries import MAX_ORDER_ID, MIN_TOKEN_LENGTH
+from kasse.orders.queries import MIN_TOKEN_LENGTH
 from kasse.orders.state import effective_status, effective_validity
 from kasse.settings import Settings
 
@@ -222,7 +223,7 @@ def _is_binding(order: Order, now: datetime) -> bool:
 
 async def _order_by_ref(session: AsyncSession, order_ref: str) -> Order | None:
     if order_ref.isascii() and order_ref.isdigit() and len(order_ref) < MIN_TOKEN_LENGTH:
-        if int(order_ref) > MAX_ORDER_ID:  # the database's integer would overflow
+        if int(order_ref) > DB_INT_MAX:  # the database's integer would overflow
             return None
         return await session.get(Order, int(order_ref))
     order: Order | None = await session.scalar(select(Order).where(Order.token == order_ref))

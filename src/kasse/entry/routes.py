@@ -12,12 +12,12 @@ from kasse.catalog.snapshot import Catalog
 from kasse.core.auth import Principal
 from kasse.core.clock import Clock
 from kasse.core.db import Instance
-from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session
+from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session, TokenRequired
 from kasse.core.redaction import SECRET
 from kasse.entry import service
 from kasse.entry.schemas import EntryMessage
 
-router = APIRouter(tags=["entry"])
+router = APIRouter(tags=["entry"], dependencies=[TokenRequired])
 
 BarcodePath = Annotated[
     str,

@@ -21,6 +21,7 @@ from kasse.core.i18n import translate
 from kasse.core.pagination import Page
 from kasse.core.redaction import SecretParameter
 from kasse.core.times import local_day_bounds, render, today
+from kasse.core.wire import DB_INT_MAX
 from kasse.models import (
     Barcode,
     CouponCode,
@@ -35,7 +36,7 @@ from kasse.orders.state import effective_status, effective_validity
 ORDER_READERS = frozenset({"user", "cashpoint", "reseller", "customer"})
 DEFAULT_LIST_DAYS = 30
 MIN_TOKEN_LENGTH = 18
-MAX_ORDER_ID = 2**31 - 1
+
 # Where an order id or token may stand: the id is no secret (the access log keeps it), the token is.
 ORDER_REF_SECRET = SecretParameter(public=rf"[0-9]{{1,{MIN_TOKEN_LENGTH - 1}}}")
 
@@ -150,7 +151,7 @@ async def find_order(
     if for_update:
         query = query.with_for_update()
     if order_ref.isascii() and order_ref.isdigit() and len(order_ref) < MIN_TOKEN_LENGTH:
-        if int(order_ref) > MAX_ORDER_ID:  # no such row, and the database's integer would overflow
+        if int(order_ref) > DB_INT_MAX:  # no such row, and the database's integer would overflow
             raise NotFound(f"order {order_ref} not found")
         query = query.where(Order.id == int(order_ref))
     else:

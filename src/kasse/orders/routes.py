@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from kasse.catalog.dependencies import CurrentCatalog, CurrentLocale, Locale
 from kasse.catalog.snapshot import Catalog
 from kasse.core import idempotency
-from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session
+from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session, TokenRequired
 from kasse.core.pagination import PageParams
 from kasse.core.params import IsoDate
 from kasse.core.redaction import SECRET
@@ -32,7 +32,7 @@ from kasse.orders.schemas import (
     TicketsOfOrderResponse,
 )
 
-router = APIRouter(tags=["orders"])
+router = APIRouter(tags=["orders"], dependencies=[TokenRequired])
 
 OrderRef = Annotated[
     str,

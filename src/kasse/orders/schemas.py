@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from kasse.annual.schemas import PersonalizationOut
 from kasse.core.params import Moment
+from kasse.core.wire import Cents, Email, Id
 from kasse.coupons.codes import MAX_CODE_INPUT
-from kasse.reservations.schemas import MAX_QUANTITY
+from kasse.reservations.schemas import MAX_QUANTITY, Quantity
 
 MAX_ITEMS = 100
 
@@ -20,8 +21,8 @@ class Attendee(BaseModel):
 
 
 class TicketAttributesIn(BaseModel):
-    id: int = Field(ge=1, le=2**31 - 1)
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    id: Id
+    quantity: Quantity
     time: Moment | None = None
     reservations: list[str] = Field(default_factory=list, max_length=MAX_QUANTITY)
     attendees: list[Attendee] = Field(default_factory=list, max_length=MAX_QUANTITY)
@@ -34,8 +35,8 @@ class TicketItemIn(BaseModel):
 
 
 class CouponAttributesIn(BaseModel):
-    id: int = Field(ge=1, le=2**31 - 1, description="the coupon's id (GET /coupons)")
-    quantity: int = Field(ge=1, le=MAX_QUANTITY, description="coupons, each with its own code")
+    id: Id = Field(description="the coupon's id (GET /coupons)")
+    quantity: Quantity = Field(description="coupons, each with its own code")
 
 
 class CouponItemIn(BaseModel):
@@ -58,7 +59,7 @@ class OrderCreate(BaseModel):
         max_length=50,
         description="coupon codes that pay for the order, each as much as it can, in this order",
     )
-    total: int = Field(ge=0, le=10**12, description="the client's sum of all item prices in cents")
+    total: Cents = Field(description="the client's sum of all item prices in cents")
 
 
 class LocationOut(BaseModel):
@@ -177,9 +178,6 @@ class OrderResponse(BaseModel):
     order: OrderDetailOut
 
 
-_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-
-
 class CustomerIn(BaseModel):
     """A new customer, or only the ``foreign_id`` of one the instance knows."""
 
@@ -188,9 +186,9 @@ class CustomerIn(BaseModel):
     foreign_id: str | None = Field(default=None, min_length=1, max_length=100)
     name: str | None = Field(default=None, max_length=200)
     surname: str | None = Field(default=None, max_length=200)
-    email: str | None = Field(default=None, max_length=320, pattern=_EMAIL)
+    email: Email | None = None
     language: str | None = Field(default=None, max_length=40)
-    salutation_id: int | None = Field(default=None, ge=1, le=1000)
+    salutation_id: Annotated[StrictInt, Field(ge=1, le=1000)] | None = None
     addr_institution: str | None = Field(default=None, max_length=300)
     addr_street: str | None = Field(default=None, max_length=300)
     addr_zip: str | None = Field(default=None, max_length=20)
@@ -207,7 +205,7 @@ class PaymentIn(BaseModel):
     provider_id: str | None = Field(default=None, max_length=200)
     provider_name: str | None = Field(default=None, max_length=200)
     message: str | None = Field(default=None, max_length=2000)
-    amount_cents: int | None = Field(default=None, ge=0, le=10**12)
+    amount_cents: Cents | None = None
 
 
 class FinalizeIn(BaseModel):
@@ -230,7 +228,7 @@ class FinalizeRequest(BaseModel):
 class CancellationRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    order_item_ids: list[int] | None = Field(
+    order_item_ids: list[Id] | None = Field(
         default=None,
         min_length=1,
         max_length=MAX_ITEMS,
@@ -239,7 +237,7 @@ class CancellationRequest(BaseModel):
 
 
 class RatingRequest(BaseModel):
-    rating: int = Field(ge=1, le=5)
+    rating: Annotated[StrictInt, Field(ge=1, le=5)]
 
 
 class TicketsOfOrderResponse(BaseModel):

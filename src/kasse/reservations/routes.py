@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Response
 
 from kasse.catalog.dependencies import CurrentCatalog
-from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session
+from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session, TokenRequired
 from kasse.core.redaction import SECRET
 from kasse.core.times import render
 from kasse.models import Reservation
@@ -18,7 +18,7 @@ from kasse.reservations.schemas import (
     ReservationUpdateRequest,
 )
 
-router = APIRouter(tags=["reservations"])
+router = APIRouter(tags=["reservations"], dependencies=[TokenRequired])
 
 Token = Annotated[str, Path(min_length=1, max_length=64), SECRET]
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StrictInt
 
 from kasse.core.params import Moment
+from kasse.core.wire import Id
 
 MAX_QUANTITY = 10_000
+Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
 
 
 class ReservationCreate(BaseModel):
-    ticket_id: int = Field(ge=1, le=2**31 - 1)
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    ticket_id: Id
+    quantity: Quantity
     start_at: Moment
 
 
@@ -20,7 +24,7 @@ class ReservationCreateRequest(BaseModel):
 
 
 class ReservationUpdate(BaseModel):
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    quantity: Quantity
 
 
 class ReservationUpdateRequest(BaseModel):
