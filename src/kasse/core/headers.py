@@ -33,6 +33,7 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp, no_store_tags: Iterable[str]) -> None:
         self.app = app
         self.no_store_tags = frozenset(no_store_tags)
+        self._private_routes: dict[int, bool] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,8 +60,13 @@ class SecurityHeaders:
         route = scope.get("route")
         if route is None:
             return False
-        tags = getattr(route, "tags", None) or ()
-        return bool(self.no_store_tags.intersection(tags)) or bool(secret_parameters(route))
+        private = self._private_routes.get(id(route))
+        if private is None:
+            tags = getattr(route, "tags", None) or ()
+            private = bool(self.no_store_tags.intersection(tags)) or bool(secret_parameters(route))
+            # Routes live as long as the app: decided once per route, not per answer.
+            self._private_routes[id(route)] = private
+        return private
 
 
 def install_security_headers(app: FastAPI, no_store_tags: Iterable[str]) -> None:

@@ -117,6 +117,15 @@ class BodyLimits:
         return self.default
 
 
+def _may_have_body(scope: Scope) -> bool:
+    """HTTP/1.1 carries a body only where Content-Length or Transfer-Encoding announces one
+    (RFC 9112, 6.3): every other request, most GETs, passes without being watched."""
+    for name, value in scope.get("headers", []):
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
+            return True
+    return False
+
+
 class LimitRequestBody:
     """Answer 413 to a body larger than its bound: on its Content-Length before any of it is read,
     else as soon as the streamed bytes pass the bound.
@@ -132,7 +141,7 @@ class LimitRequestBody:
         self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or not _may_have_body(scope):
             await self.app(scope, receive, send)
             return
         limit = self.limits.for_request(scope)

@@ -95,14 +95,23 @@ class PathRedactor:
     def __init__(self, routes: Iterable[BaseRoute]) -> None:
         self._routes: list[_Template] = []
         self._prefixes: list[_Template] = []
+        heads: set[str] = set()
         for context in iter_route_contexts(list(routes)):
             if context.path is None:
                 continue
-            route, *prefixes = _templates(context.path, secret_parameters(context.original_route))
+            secrets = secret_parameters(context.original_route)
+            route, *prefixes = _templates(context.path, secrets)
             self._routes.append(route)
             self._prefixes.extend(prefixes)
+            if secrets:
+                heads.add(context.path[: context.path.index("{")])
+        # A secret can only sit in a path that begins like a route with one (its text before the
+        # first parameter): every other path, most of the log, is kept without matching a route.
+        self._secret_heads = tuple(sorted(heads))
 
     def redact(self, path: str) -> str:
+        if not path.startswith(self._secret_heads):
+            return path
         for route in self._routes:
             spans = route.secret_spans(path)
             if spans is not None:
