@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,21 +68,26 @@ def recorded_statements(instance: Instance) -> Iterator[list[str]]:
 
 
 @asynccontextmanager
-async def app_on(
+async def running_app(settings: Settings, clock: Clock | None = None) -> AsyncIterator[FastAPI]:
+    """An app of its own on ``settings``, started (its lifespan) for the block."""
+    app = create_app(settings, clock=clock)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+def app_on(
     instance: Instance, clock: Clock, mail_folder: Path, **settings: Any
-) -> AsyncIterator[FastAPI]:
+) -> AbstractAsyncContextManager[FastAPI]:
     """Another app (running, with its lifespan) on ``instance``'s database, with ``settings``."""
-    app = create_app(
+    return running_app(
         Settings(
             database_url=instance.database_url,
             instances={},
             mail_url=f"file://{mail_folder}",
             **{**NO_CACHES, **settings},
         ),
-        clock=clock,
+        clock,
     )
-    async with app.router.lifespan_context(app):
-        yield app
 
 
 def client_of(app: FastAPI, address: str = "127.0.0.1") -> httpx.AsyncClient:
@@ -113,8 +118,5 @@ def app_settings(database_url: str, tmp_path: Path) -> Settings:
 @asynccontextmanager
 async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An app of its own, started (lifespan) and spoken to over ASGI."""
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
+    async with running_app(settings) as app, client_of(app) as client:
+        yield client

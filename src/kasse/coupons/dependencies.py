@@ -9,8 +9,7 @@ from fastapi import Depends, Request
 from kasse.core.auth import Principal
 from kasse.core.db import Instance
 from kasse.core.deps import CurrentInstance, CurrentPrincipal
-from kasse.core.ratelimit import AttemptLimiter, client_address
-from kasse.coupons.ratelimit import CodeAttempts
+from kasse.core.ratelimit import AttemptLimiter, ClientAttempts, client_address
 
 
 def client_key(instance: Instance, principal: Principal, address: str) -> str:
@@ -26,11 +25,11 @@ def client_key(instance: Instance, principal: Principal, address: str) -> str:
 
 async def get_code_attempts(
     request: Request, instance: CurrentInstance, principal: CurrentPrincipal
-) -> CodeAttempts:
+) -> ClientAttempts:
     limiter: AttemptLimiter = request.app.state.coupon_attempts
-    return CodeAttempts(
+    return ClientAttempts(
         limiter=limiter, client=client_key(instance, principal, client_address(request))
     )
 
 
-CurrentCodeAttempts = Annotated[CodeAttempts, Depends(get_code_attempts)]
+CurrentCodeAttempts = Annotated[ClientAttempts, Depends(get_code_attempts)]

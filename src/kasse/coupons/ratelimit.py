@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from limits.aio.storage import Storage
 
-from kasse.core.ratelimit import AttemptLimiter, ClientAttempts
+from kasse.core.ratelimit import AttemptLimiter
 from kasse.settings import Settings
 
 NAMESPACE = "kasse:coupon-codes"
@@ -20,7 +20,3 @@ def code_attempt_limiter(
 ) -> AttemptLimiter:
     """``namespace`` keeps apart apps that share a storage but must not share their counts."""
     return AttemptLimiter(storage, settings.coupon_lookup_limit, namespace, "coupon code attempts")
-
-
-# What the order pipeline spends a coupon code attempt from.
-CodeAttempts = ClientAttempts

@@ -31,10 +31,10 @@ from kasse.core.auth import SELLING_ACCESS, Principal
 from kasse.core.errors import SoldOut, Unprocessable
 from kasse.core.i18n import translate
 from kasse.core.ids import new_token
+from kasse.core.ratelimit import ClientAttempts
 from kasse.core.times import local_date, to_utc
 from kasse.coupons.codes import issue_codes
 from kasse.coupons.ledger import CouponPayment, plan_payment, record_payment
-from kasse.coupons.ratelimit import CodeAttempts
 from kasse.coupons.sales import CouponPlan, plan_coupon, write_coupon_item
 from kasse.models import CapacityDraw, Order, OrderItem, Reservation, TicketSale
 from kasse.orders.barcodes import issue_barcodes
@@ -54,7 +54,7 @@ class CheckoutContext:
     tz: ZoneInfo
     locale: str
     # every coupon code of the order is one attempt of the caller (guessing codes is throttled)
-    code_attempts: CodeAttempts
+    code_attempts: ClientAttempts
 
 
 @dataclass
