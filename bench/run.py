@@ -288,13 +288,15 @@ class Bench:
         )
         return env
 
-    def start_server(self, phase: Phase, *, ceiling: bool = False) -> Server:
-        kind = "ceiling" if ceiling else "kasse"
-        command = (
-            [sys.executable, "-m", "bench.ceiling_app"]
-            if ceiling
-            else [str(Path(sys.executable).parent / "kasse"), "serve"]
-        )
+    def start_server(self, phase: Phase, *, kind: str = "kasse") -> Server:
+        """``kind``: kasse (the product), ceiling (kasse's stack with two trivial routes) or
+        raw (plain FastAPI + asyncpg, none of kasse's code)."""
+        commands = {
+            "kasse": [str(Path(sys.executable).parent / "kasse"), "serve"],
+            "ceiling": [sys.executable, "-m", "bench.ceiling_app"],
+            "raw": [sys.executable, "-m", "bench.raw_app", "--dsn", phase.target.url],
+        }
+        command = commands[kind]
         server = Server(
             name=f"{kind} ({phase.name})",
             command=command,
@@ -302,6 +304,7 @@ class Bench:
             cwd=self.workdir,
             log_path=self.workdir / f"server-{phase.name}-{kind}.log",
             workers=self.cfg.workers,
+            ready_path="/raw/json" if kind == "raw" else "/api/v4/version",
         )
         self.servers.append(server)
         log(f"[{phase.name}] starting {kind} serve with {self.cfg.workers} workers")
@@ -502,18 +505,24 @@ class Bench:
         )
 
     def http_ceilings(self, phase: Phase) -> None:
-        if not (self.wanted("json") or self.wanted("select1")):
-            return
-        self.start_server(phase, ceiling=True)
-        try:
-            row = self.fixed(phase, "json", "ceiling: trivial JSON", "/bench/json")
-            if row:
-                self.ceilings["json"] = row.value
-            row = self.fixed(phase, "select1", "ceiling: one SELECT 1", "/bench/select1")
-            if row:
-                self.ceilings["select1"] = row.value
-        finally:
-            self.stop_server(phase)
+        """The raw stack (plain FastAPI + asyncpg) and kasse's own stack, each with a trivial
+        JSON route and one ``SELECT 1``: the gap between the two is kasse's own cost."""
+        stacks = (
+            ("raw", "raw_", "raw stack", "/raw"),
+            ("ceiling", "", "kasse's stack", "/bench"),
+        )
+        for kind, prefix, name, base in stacks:
+            if not (self.wanted(f"{prefix}json") or self.wanted(f"{prefix}select1")):
+                continue
+            self.start_server(phase, kind=kind)
+            try:
+                for route, label in (("json", "trivial JSON"), ("select1", "one SELECT 1")):
+                    key = f"{prefix}{route}"
+                    row = self.fixed(phase, key, f"ceiling: {name}, {label}", f"{base}/{route}")
+                    if row:
+                        self.ceilings[key] = row.value
+            finally:
+                self.stop_server(phase)
 
     # -- scenarios --------------------------------------------------------------------------------
 
@@ -836,7 +845,7 @@ class Bench:
     def rate_rows(self) -> None:
         """Ratios and targets, once every figure of the run is in."""
         for row in self.rows:
-            if row.scenario in ("json", "select1", "pgbench") or row.ceiling:
+            if row.scenario in ("json", "select1", "raw_json", "raw_select1", "pgbench") or row.ceiling:
                 continue
             five = 0 if row.result is None else row.result.server_errors
             if row.phase == "pg":

@@ -74,6 +74,8 @@ class Server:
     cwd: Path
     log_path: Path
     workers: int
+    # answers 200 once a worker serves (the raw stack has no kasse routes)
+    ready_path: str = "/api/v4/version"
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -124,7 +126,7 @@ class Server:
 
     def _answers(self) -> bool:
         try:
-            with urllib.request.urlopen(f"{self.base_url}/api/v4/version", timeout=2) as answer:
+            with urllib.request.urlopen(f"{self.base_url}{self.ready_path}", timeout=2) as answer:
                 return bool(answer.status == 200)
         except (OSError, urllib.error.URLError):
             return False
