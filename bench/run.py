@@ -845,7 +845,10 @@ class Bench:
     def rate_rows(self) -> None:
         """Ratios and targets, once every figure of the run is in."""
         for row in self.rows:
-            if row.scenario in ("json", "select1", "raw_json", "raw_select1", "pgbench") or row.ceiling:
+            if (
+                row.scenario in ("json", "select1", "raw_json", "raw_select1", "pgbench")
+                or row.ceiling
+            ):
                 continue
             five = 0 if row.result is None else row.result.server_errors
             if row.phase == "pg":

@@ -34,11 +34,11 @@ from kasse.core.schemas import ERROR_RESPONSES
 from kasse.core.token_failures import token_failure_limiter
 from kasse.coupons.ratelimit import code_attempt_limiter
 from kasse.coupons.routes import router as coupons_router
+from kasse.documents import mails as _order_mails  # noqa: F401  (registers the mail composers)
 from kasse.documents.routes import router as documents_router
 from kasse.entry.routes import router as entry_router
 from kasse.health.routes import router as health_router
 from kasse.mail.sender import run_mail_senders
-from kasse.orders import mails as _order_mails  # noqa: F401  (registers the mail composers)
 from kasse.orders.housekeeping import run_housekeeping
 from kasse.orders.routes import router as orders_router
 from kasse.reservations.routes import router as reservations_router

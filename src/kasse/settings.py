@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     mail_retry_seconds: int = 30
     mail_max_attempts: int = 12
     mail_poll_seconds: float = 5.0
+    # A row lock (places, seats, coupon codes, an order) that does not come this soon fails the
+    # request with 503 instead of queueing forever (PostgreSQL; SQLite waits its busy timeout).
+    lock_timeout_seconds: float = 10.0
     # Test-only: switch the capacity lock off to prove the concurrency test can fail, and widen
     # the window between the capacity check and the write so that races show up reliably.
     test_disable_locking: bool = False

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tests.conftest import Kasse
 
 from kasse.models import Barcode
-from kasse.orders import barcodes
+from kasse.tickets import barcodes
 
 ORDERS = "/api/v4/orders"
 

@@ -16,30 +16,32 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.core.errors import NotFound, TokenNotFound, Unprocessable
+from kasse.core.locking import LockRank, lock
 from kasse.core.times import render
+from kasse.items.state import is_binding
 from kasse.models import Customer, CustomerAddress, Order, OrderItem, Personalization, TicketSale
 from kasse.models.catalog import Ticket
-from kasse.orders.state import effective_status, effective_validity
+from kasse.settings import Settings
 
 NO_ORDER = "personalization not found"
 ANNUAL = "annual"
 
 
-def _is_binding(order: Order, now: datetime) -> bool:
-    return effective_status(order, now) == "finalized" and effective_validity(order, now)
-
-
 async def open_order(
-    session: AsyncSession, token: str | None, now: datetime, *, for_update: bool = False
+    session: AsyncSession, token: str | None, now: datetime, *, lock_with: Settings | None = None
 ) -> Order:
-    """The binding order of a personalization token; ``for_update`` makes changes take turns."""
+    """The binding order of a personalization token; locked (``lock_with`` the instance's
+    settings) so that changes take turns."""
     if not token:
         raise TokenNotFound(NO_ORDER)
     query = select(Order).where(Order.personalization_token == token)
-    if for_update:
-        query = query.with_for_update()
-    order: Order | None = await session.scalar(query)
-    if order is None or not _is_binding(order, now):
+    result = (
+        await session.execute(query)
+        if lock_with is None
+        else await lock(session, query, LockRank.ORDER, lock_with)
+    )
+    order: Order | None = result.scalar()
+    if order is None or not is_binding(order, now):
         raise TokenNotFound(NO_ORDER)
     return order
 

@@ -68,7 +68,7 @@ class AnnualContext:
 
 
 async def _open_for_change(ctx: AnnualContext, token: str | None) -> Order:
-    order = await access.open_order(ctx.session, token, ctx.now, for_update=True)
+    order = await access.open_order(ctx.session, token, ctx.now, lock_with=ctx.settings)
     access.require_not_finalized(order, ctx.tz)
     return order
 

@@ -3,27 +3,41 @@
 Reads are lock-free: they count ``sold`` plus the holds whose ``valid_until`` lies ahead, so an
 expired reservation frees its places without any sweeper. Every write that makes places *less*
 available goes through :func:`lock_slots`: it locks the affected quota-slot rows in one sorted
-order (PostgreSQL ``SELECT ... FOR UPDATE``; SQLite already runs writing requests under
-``BEGIN IMMEDIATE``), recounts, and accepts or rejects the whole request.
+order through ``core/locking.py`` (PostgreSQL ``SELECT ... FOR UPDATE``; SQLite already runs
+writing requests under ``BEGIN IMMEDIATE``), recounts, and accepts or rejects the whole request.
+Orders record what each item took (``capacity_draws``) or holds it (``reservation_holds``) until
+they are binding; cancellations give it back.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, delete, func, literal, or_, select, tuple_, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.catalog.snapshot import Catalog
 from kasse.core.errors import SoldOut
+from kasse.core.locking import LockRank, lock, pause_for_races
+from kasse.core.sql import table_of, upsert
 from kasse.core.times import render
-from kasse.models import QuotaSlot, ReservationHold
+from kasse.models import CapacityDraw, QuotaSlot, ReservationHold
 from kasse.settings import Settings
 
 SlotKey = tuple[int, datetime]  # (quota id, slot start in UTC)
@@ -147,10 +161,8 @@ def shortfalls(
 async def _ensure_rows(session: AsyncSession, keys: list[SlotKey]) -> None:
     """Create missing quota-slot rows; inserted in sorted order so concurrent inserts cannot deadlock."""
     values = [{"quota_id": q, "start_at": s, "sold": 0} for q, s in keys]
-    dialect = session.get_bind().dialect.name
-    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
     await session.execute(
-        insert_fn(QuotaSlot)
+        upsert(session, table_of(QuotaSlot))
         .values(values)
         .on_conflict_do_nothing(index_elements=["quota_id", "start_at"])
     )
@@ -181,9 +193,9 @@ async def lock_slots(
         .where(tuple_(QuotaSlot.quota_id, QuotaSlot.start_at).in_(keys))
         .order_by(QuotaSlot.quota_id, QuotaSlot.start_at)
     )
-    if not settings.test_disable_locking:
-        query = query.with_for_update()
-    row_ids = {(q, s): row_id for row_id, q, s in await session.execute(query)}
+    locked = await lock(session, query, LockRank.QUOTA_SLOTS, settings)
+    row_ids = {(q, s): row_id for row_id, q, s in locked}
+    # A statement of its own after the lock: it sees the holds of the request we waited for.
     usage = await usage_of(
         session,
         keys,
@@ -194,46 +206,113 @@ async def lock_slots(
     problems = shortfalls(catalog, wanted, usage, ZoneInfo(settings.time_zone))
     if problems:
         raise SoldOut("not enough places left", problems)
-    if settings.test_lock_delay_ms:
-        await asyncio.sleep(settings.test_lock_delay_ms / 1000)
+    await pause_for_races(settings)
     return row_ids
 
 
 async def add_sold(
     session: AsyncSession, row_ids: Mapping[SlotKey, int], wanted: Mapping[SlotKey, int]
 ) -> None:
-    for key, row_id in sorted(row_ids.items()):
-        await session.execute(
-            update(QuotaSlot)
-            .where(QuotaSlot.id == row_id)
-            .values(sold=QuotaSlot.sold + wanted[key])
-        )
+    if not row_ids:
+        return
+    slots = table_of(QuotaSlot)
+    await session.execute(
+        update(slots)
+        .where(slots.c.id == bindparam("row_id"))
+        .values(sold=slots.c.sold + bindparam("places")),
+        [{"row_id": row_id, "places": wanted[key]} for key, row_id in sorted(row_ids.items())],
+    )
 
 
 async def release_sold(session: AsyncSession, returned: Mapping[SlotKey, int]) -> None:
     """Give sold places back (cancellations): freeing capacity needs no lock."""
-    for (quota_id, start_at), quantity in sorted(returned.items()):
-        await session.execute(
-            update(QuotaSlot)
-            .where(and_(QuotaSlot.quota_id == quota_id, QuotaSlot.start_at == start_at))
-            .values(sold=QuotaSlot.sold - quantity)
-        )
-
-
-async def hold_for_order_item(
-    session: AsyncSession, order_item_id: int, wanted: Mapping[SlotKey, int], valid_until: datetime
-) -> None:
-    """Hold places for an order that is not binding yet; they free themselves at ``valid_until``."""
-    session.add_all(
-        ReservationHold(
-            order_item_id=order_item_id,
-            quota_id=quota_id,
-            start_at=start_at,
-            quantity=places,
-            valid_until=valid_until,
-        )
-        for (quota_id, start_at), places in sorted(wanted.items())
+    if not returned:
+        return
+    slots = table_of(QuotaSlot)
+    await session.execute(
+        update(slots)
+        .where(slots.c.quota_id == bindparam("quota"), slots.c.start_at == bindparam("start"))
+        .values(sold=slots.c.sold - bindparam("places")),
+        [
+            {"quota": quota_id, "start": start_at, "places": places}
+            for (quota_id, start_at), places in sorted(returned.items())
+        ],
     )
+
+
+async def record_draws(session: AsyncSession, draws: Mapping[int, Mapping[SlotKey, int]]) -> None:
+    """What each order item takes from each quota slot, so that a cancellation can give it back."""
+    rows = [
+        {"order_item_id": item_id, "quota_id": quota_id, "start_at": start_at, "quantity": places}
+        for item_id, slots in draws.items()
+        for (quota_id, start_at), places in sorted(slots.items())
+    ]
+    if rows:
+        await session.execute(insert(table_of(CapacityDraw)), rows)
+
+
+async def draws_of(session: AsyncSession, item_ids: Iterable[int]) -> dict[SlotKey, int]:
+    """The places the order items took, summed per quota slot."""
+    ids = list(item_ids)
+    wanted: dict[SlotKey, int] = defaultdict(int)
+    if ids:
+        rows = await session.execute(
+            select(CapacityDraw.quota_id, CapacityDraw.start_at, CapacityDraw.quantity).where(
+                CapacityDraw.order_item_id.in_(ids)
+            )
+        )
+        for quota_id, start_at, quantity in rows:
+            wanted[(quota_id, start_at)] += quantity
+    return dict(wanted)
+
+
+async def hold_for_order_items(
+    session: AsyncSession, holds: Mapping[int, Mapping[SlotKey, int]], valid_until: datetime
+) -> None:
+    """Hold places for order items not binding yet; they free themselves at ``valid_until``."""
+    rows = [
+        {
+            "order_item_id": item_id,
+            "quota_id": quota_id,
+            "start_at": start_at,
+            "quantity": places,
+            "valid_until": valid_until,
+        }
+        for item_id, slots in holds.items()
+        for (quota_id, start_at), places in sorted(slots.items())
+    ]
+    if rows:
+        await session.execute(insert(table_of(ReservationHold)), rows)
+
+
+async def hold_for_reservation(
+    session: AsyncSession, reservation_id: int, wanted: Mapping[SlotKey, int], valid_until: datetime
+) -> None:
+    """The places a reservation holds until ``valid_until`` (refreshed by writing them anew)."""
+    rows = [
+        {
+            "reservation_id": reservation_id,
+            "quota_id": quota_id,
+            "start_at": start_at,
+            "quantity": places,
+            "valid_until": valid_until,
+        }
+        for (quota_id, start_at), places in sorted(wanted.items())
+    ]
+    if rows:
+        await session.execute(insert(table_of(ReservationHold)), rows)
+
+
+async def extend_order_item_holds(
+    session: AsyncSession, order_item_ids: Iterable[int], valid_until: datetime
+) -> None:
+    ids = list(order_item_ids)
+    if ids:
+        await session.execute(
+            update(ReservationHold)
+            .where(ReservationHold.order_item_id.in_(ids))
+            .values(valid_until=valid_until)
+        )
 
 
 async def drop_order_item_holds(session: AsyncSession, order_item_ids: Iterable[int]) -> None:

@@ -16,8 +16,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 # SQLSTATE classes (PostgreSQL, any driver): connection exception, insufficient resources (disk
 # full, out of memory, too many connections), shutting down or starting up, I/O error, and a
-# read-only transaction (a standby answered, e.g. during a failover).
-UNAVAILABLE_SQLSTATES = ("08", "53", "57P", "58", "25006")
+# read-only transaction (a standby answered, e.g. during a failover), and a row lock that did not
+# come within the lock timeout (core/locking.py: the rows are that busy; a retry may well succeed).
+UNAVAILABLE_SQLSTATES = ("08", "53", "57P", "58", "25006", "55P03")
 # SQLite primary result codes: busy beyond the busy timeout, read-only, I/O error, disk full,
 # cannot open the file.
 UNAVAILABLE_SQLITE_CODES = frozenset(

@@ -7,13 +7,17 @@ codes, 49 bits; with the attempt limit (see ``ratelimit.py``) guessing one is ho
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kasse.models import CouponCode, CouponSale
+from kasse.core.sql import table_of
+from kasse.core.unique_codes import insert_unique_codes
+from kasse.models import CouponCode
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
@@ -30,27 +34,38 @@ def normalize(typed: str) -> str:
     return "".join(ch for ch in typed if not ch.isspace() and ch != "-").upper()
 
 
-async def _unused(session: AsyncSession, count: int) -> list[str]:
-    """``count`` fresh codes that no coupon has yet (a clash is all but impossible; checked anyway,
-    since the unique index would otherwise turn it into a failed order)."""
-    codes: set[str] = set()
-    while len(codes) < count:
-        candidates = {new_code() for _ in range(count - len(codes))} - codes
-        taken = set(
-            await session.scalars(select(CouponCode.code).where(CouponCode.code.in_(candidates)))
-        )
-        codes |= candidates - taken
-    return list(codes)
+@dataclass(frozen=True)
+class IssuedCode:
+    id: int
+    coupon_sale_id: int
+    code: str
 
 
-async def issue_codes(session: AsyncSession, sales: Iterable[CouponSale], now: datetime) -> None:
-    """One code per coupon of each sale, worth the coupon's value: issued once a sale is binding."""
-    sale_list = list(sales)
-    fresh = iter(await _unused(session, sum(s.quantity for s in sale_list)))
-    session.add_all(
-        CouponCode(
-            coupon_sale_id=sale.id, code=next(fresh), value_cents=sale.value_cents, created_at=now
-        )
-        for sale in sale_list
-        for _ in range(sale.quantity)
+async def issue_codes(
+    session: AsyncSession, sales: Mapping[int, tuple[int, int]], now: datetime
+) -> dict[int, list[IssuedCode]]:
+    """One code per coupon of each sale (sale id -> (coupon count, value)), worth the coupon's
+    value, in one insert: issued once a sale is binding. Each sale's codes in issue order."""
+
+    def draw(sale_id: int) -> dict[str, Any]:
+        return {
+            "coupon_sale_id": sale_id,
+            "code": new_code(),
+            "value_cents": sales[sale_id][1],
+            "created_at": now,
+        }
+
+    table = table_of(CouponCode)
+    rows = await insert_unique_codes(
+        session,
+        table,
+        "code",
+        {sale_id: count for sale_id, (count, _) in sales.items()},
+        draw,
+        lambda row: int(row.coupon_sale_id),
+        (table.c.id, table.c.coupon_sale_id, table.c.code),
     )
+    issued: dict[int, list[IssuedCode]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: int(r.id)):
+        issued[row.coupon_sale_id].append(IssuedCode(row.id, row.coupon_sale_id, row.code))
+    return dict(issued)

@@ -5,24 +5,23 @@ A redemption is active while ``valid_until`` is unset (its order is binding) or 
 order is a two-phase order not binding yet, and the redemption expires with it): an expired order
 gives its coupons back without any sweeper, exactly like its held places.
 
-Taking value from a code locks the code rows first, in one sorted order (PostgreSQL ``SELECT ...
-FOR UPDATE``; SQLite runs writing transactions one at a time under ``BEGIN IMMEDIATE``), then
-recounts the balance inside the transaction. Locks are taken in the order order row, coupon
-codes, quota slots everywhere, so that no two requests can wait for each other. Giving value back
-needs no lock.
+Taking value from a code locks the code rows first, in id order, through ``core/locking.py``
+(rank ``COUPON_CODES``: after the order row, before quota slots), then recounts the balance inside
+the transaction. Giving value back needs no lock.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.core.errors import Unprocessable
+from kasse.core.locking import LockRank, lock, pause_for_races
+from kasse.core.sql import table_of
 from kasse.coupons.codes import CODE_LENGTH, normalize
 from kasse.models import CouponCode, CouponRedemption, CouponSale, Order, OrderItem
 from kasse.settings import Settings
@@ -77,9 +76,12 @@ async def _codes(
     if not wanted:
         return {}
     query = select(CouponCode).where(CouponCode.code.in_(wanted)).order_by(CouponCode.id)
-    if settings is not None and not settings.test_disable_locking:
-        query = query.with_for_update()
-    rows = {row.code: row for row in await session.scalars(query)}
+    result = (
+        await session.execute(query)
+        if settings is None
+        else await lock(session, query, LockRank.COUPON_CODES, settings)
+    )
+    rows = {row.code: row for row in result.scalars()}
     if not rows:
         return {}
     # A separate statement after the lock: it sees a cancellation committed while we waited.
@@ -155,30 +157,49 @@ async def plan_payment(
             payment.redemptions.append(Redemption(code=row, amount_cents=amount))
             remaining -= amount
         seen.add(code)
-    if settings.test_lock_delay_ms and payment.redemptions:
-        await asyncio.sleep(settings.test_lock_delay_ms / 1000)
+    if payment.redemptions:
+        await pause_for_races(settings)
     return payment
 
 
-def record_payment(
+async def record_payment(
     session: AsyncSession,
-    order: Order,
+    order_id: int,
     payment: CouponPayment,
+    valid_until: datetime | None,
     now: datetime,
-) -> None:
-    """The redemptions of a new order; held until its expiry when it is not binding yet."""
-    session.add_all(
-        CouponRedemption(
-            order_id=order.id,
-            coupon_code_id=r.code.id,
-            position=position,
-            amount_cents=r.amount_cents,
-            returned_cents=0,
-            valid_until=order.expires_at,
-            created_at=now,
+) -> list[tuple[CouponRedemption, str]]:
+    """The redemptions of a new order (held until ``valid_until`` when it is not binding yet),
+    each with its code, as the order's shape reads them."""
+    redemptions = [
+        (
+            CouponRedemption(
+                order_id=order_id,
+                coupon_code_id=r.code.id,
+                position=position,
+                amount_cents=r.amount_cents,
+                returned_cents=0,
+                valid_until=valid_until,
+                created_at=now,
+            ),
+            r.code.code,
         )
         for position, r in enumerate(payment.redemptions)
-    )
+    ]
+    if redemptions:
+        columns = ("order_id", "coupon_code_id", "position", "amount_cents", "returned_cents")
+        await session.execute(
+            insert(table_of(CouponRedemption)),
+            [
+                {
+                    **{c: getattr(r, c) for c in columns},
+                    "valid_until": valid_until,
+                    "created_at": now,
+                }
+                for r, _ in redemptions
+            ],
+        )
+    return redemptions
 
 
 async def _redemptions_of(session: AsyncSession, order_id: int) -> list[CouponRedemption]:
@@ -203,9 +224,8 @@ async def confirm_redemptions(
         return
     ids = sorted({r.coupon_code_id for r in redemptions})
     query = select(CouponCode).where(CouponCode.id.in_(ids)).order_by(CouponCode.id)
-    if not settings.test_disable_locking:
-        query = query.with_for_update()
-    codes = {c.id: c for c in await session.scalars(query)}
+    locked = await lock(session, query, LockRank.COUPON_CODES, settings)
+    codes = {c.id: c for c in locked.scalars()}
     spent = await spent_of(session, ids, now, except_order=order_id)
     problems = [
         f"coupon {codes[r.coupon_code_id].code} no longer covers its part of this order"
@@ -269,9 +289,8 @@ async def refuse_spent_coupons(
         .where(CouponSale.order_item_id.in_(order_item_ids))
         .order_by(CouponCode.id)
     )
-    if not settings.test_disable_locking:
-        query = query.with_for_update(of=CouponCode)
-    codes = [(code, item_id) for code, item_id in await session.execute(query)]
+    locked = await lock(session, query, LockRank.COUPON_CODES, settings, of=CouponCode)
+    codes = [(code, item_id) for code, item_id in locked]
     spent = await spent_of(session, (code.id for code, _ in codes), now)
     problems = [
         f"order item {item_id}: coupon {code.code} already paid {spent[code.id]} cents "

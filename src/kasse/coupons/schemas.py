@@ -1,13 +1,16 @@
-"""Wire shapes of the coupon endpoints."""
+"""Wire shapes of the coupon endpoints, and of coupon items in orders."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from kasse.catalog.schemas import Meta
 from kasse.core.schemas import too_many_attempts
+from kasse.core.wire import Id
+from kasse.items.schemas import BarcodeOut, OrderItemOut
+from kasse.reservations.schemas import Quantity
 
 
 class CouponOut(BaseModel):
@@ -50,3 +53,29 @@ TOO_MANY_ATTEMPTS: dict[int | str, dict[str, Any]] = {
         "address); wait `Retry-After` seconds"
     )
 }
+
+
+class CouponAttributesIn(BaseModel):
+    id: Id = Field(description="the coupon's id (GET /coupons)")
+    quantity: Quantity = Field(description="coupons, each with its own code")
+
+
+class CouponItemIn(BaseModel):
+    type: Literal["Coupon"]
+    attributes: CouponAttributesIn
+
+
+class CouponSaleOut(BaseModel):
+    id: int = Field(description="the coupon sale")
+    title: str
+    quantity: int
+    coupon_id: int
+    value_cents: int = Field(description="what each coupon of this sale was worth when sold")
+    barcodes: list[BarcodeOut] = Field(
+        description="one code per coupon (method coupon), issued once the order is binding"
+    )
+
+
+class CouponItemOut(OrderItemOut):
+    type: Literal["Coupon"]
+    attributes: CouponSaleOut

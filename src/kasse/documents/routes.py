@@ -25,7 +25,7 @@ from kasse.documents import (
     render_voucher_pdf,
     service,
 )
-from kasse.orders.queries import ORDER_REF_SECRET
+from kasse.items.refs import ORDER_REF_SECRET
 
 # A wrong order token counts as a failed token attempt of the client (core/token_failures.py).
 router = APIRouter(tags=["documents"], dependencies=[CountTokenFailures])

@@ -25,7 +25,6 @@ from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
 from kasse.core.db import Instance
 from kasse.core.errors import NotFound, TokenNotFound
 from kasse.core.i18n import translate
-from kasse.core.wire import DB_INT_MAX
 from kasse.documents.data import (
     BarcodeMethod,
     InvoiceData,
@@ -39,6 +38,8 @@ from kasse.documents.data import (
 )
 from kasse.documents.formatting import format_date, format_money, short_code
 from kasse.documents.vouchers import CouponEntry, load_coupon_entries, load_coupon_payments
+from kasse.items.refs import order_ref_condition
+from kasse.items.state import is_binding
 from kasse.models import (
     Barcode,
     CouponSale,
@@ -49,8 +50,6 @@ from kasse.models import (
     Portrait,
     TicketSale,
 )
-from kasse.orders.queries import MIN_TOKEN_LENGTH
-from kasse.orders.state import effective_status, effective_validity
 from kasse.settings import Settings
 
 API_PREFIX = "/api/v4"
@@ -217,16 +216,11 @@ class OrderDocuments:
         return (self.text(museum.row.title) if museum else None) or ""
 
 
-def _is_binding(order: Order, now: datetime) -> bool:
-    return effective_status(order, now) == "finalized" and effective_validity(order, now)
-
-
 async def _order_by_ref(session: AsyncSession, order_ref: str) -> Order | None:
-    if order_ref.isascii() and order_ref.isdigit() and len(order_ref) < MIN_TOKEN_LENGTH:
-        if int(order_ref) > DB_INT_MAX:  # the database's integer would overflow
-            return None
-        return await session.get(Order, int(order_ref))
-    order: Order | None = await session.scalar(select(Order).where(Order.token == order_ref))
+    condition = order_ref_condition(order_ref)
+    if condition is None:
+        return None
+    order: Order | None = await session.scalar(select(Order).where(condition))
     return order
 
 
@@ -239,7 +233,7 @@ async def open_order(
 ) -> Order:
     """The binding order whose documents ``token`` opens; one 404 for every reason it does not."""
     order = await _order_by_ref(session, order_ref)
-    if order is None or not _token_matches(order, token) or not _is_binding(order, now):
+    if order is None or not _token_matches(order, token) or not is_binding(order, now):
         raise TokenNotFound(NO_DOCUMENT)
     return order
 

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.annual.validity import last_valid_day
 from kasse.core.errors import Unprocessable
+from kasse.core.locking import LockRank, lock
 from kasse.core.times import local_date, local_day_bounds, render
 from kasse.models import Barcode, Customer, EntryAdmission, Personalization
 from kasse.settings import Settings
@@ -33,9 +34,9 @@ VISIT_SCOPE_PREFIX = "visit:"
 
 async def lock_pass(session: AsyncSession, barcode_id: int, settings: Settings) -> None:
     """Serialise admissions of one pass: held until the admitting request commits."""
-    if settings.test_disable_locking:
-        return
-    await session.execute(select(Barcode.id).where(Barcode.id == barcode_id).with_for_update())
+    await lock(
+        session, select(Barcode.id).where(Barcode.id == barcode_id), LockRank.BARCODE, settings
+    )
 
 
 def require_in_validity(

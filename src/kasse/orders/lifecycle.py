@@ -2,68 +2,44 @@
 
 Every function works inside the request's one transaction and takes the order row's lock first,
 so concurrent finalize and cancel requests of one order take turns and see each other's result.
-Then, where needed, the coupon codes' locks and last the quota slots' (one order everywhere).
+Then, where needed, the coupon codes' locks and last the quota slots' (the global order of
+``core/locking.py``). Items are reached through their kinds (``orders/kinds.py``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.availability.capacity import (
-    SlotKey,
     add_sold,
+    draws_of,
     drop_order_item_holds,
+    extend_order_item_holds,
     lock_slots,
     release_sold,
 )
-from kasse.catalog.snapshot import Catalog
-from kasse.core.auth import SELLING_ACCESS, Principal
-from kasse.core.db import Instance
+from kasse.core.auth import SELLING_ACCESS
 from kasse.core.errors import Forbidden, Unprocessable
+from kasse.core.sql import upsert
 from kasse.coupons.ledger import (
     confirm_redemptions,
     extend_redemptions,
     give_back,
     give_back_expired,
-    refuse_spent_coupons,
 )
-from kasse.coupons.sales import issue_codes_of_items
+from kasse.items.context import RequestContext
+from kasse.items.state import is_expired
 from kasse.mail.outbox import enqueue
 from kasse.mail.sender import notify_mail_enqueued
-from kasse.models import (
-    CapacityDraw,
-    Customer,
-    InvoiceCounter,
-    Order,
-    OrderItem,
-    Payment,
-    ReservationHold,
-    TicketSale,
-)
-from kasse.orders.barcodes import issue_barcodes
+from kasse.models import Customer, InvoiceCounter, Order, OrderItem, Payment
 from kasse.orders.customers import resolve_customer
+from kasse.orders.kinds import KINDS
 from kasse.orders.queries import find_order
 from kasse.orders.schemas import FinalizeIn, PaymentIn
-from kasse.orders.state import is_expired
-from kasse.settings import Settings
-
-
-@dataclass(frozen=True)
-class LifecycleContext:
-    session: AsyncSession
-    catalog: Catalog
-    principal: Principal
-    instance: Instance
-    settings: Settings
-    now: datetime
-    tz: ZoneInfo
 
 
 async def _active_items(session: AsyncSession, order: Order) -> list[OrderItem]:
@@ -75,17 +51,11 @@ async def _active_items(session: AsyncSession, order: Order) -> list[OrderItem]:
     return list(rows)
 
 
-async def _draws_of(session: AsyncSession, item_ids: list[int]) -> dict[SlotKey, int]:
-    wanted: dict[SlotKey, int] = defaultdict(int)
-    if item_ids:
-        rows = await session.execute(
-            select(CapacityDraw.quota_id, CapacityDraw.start_at, CapacityDraw.quantity).where(
-                CapacityDraw.order_item_id.in_(item_ids)
-            )
-        )
-        for quota_id, start_at, quantity in rows:
-            wanted[(quota_id, start_at)] += quantity
-    return dict(wanted)
+def _by_kind(items: list[OrderItem]) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for item in items:
+        grouped[item.type].append(item.id)
+    return grouped
 
 
 def _refuse_closed(order: Order, now: datetime) -> None:
@@ -98,7 +68,7 @@ def _refuse_closed(order: Order, now: datetime) -> None:
 # -- finalize -------------------------------------------------------------------------------------
 
 
-async def _record_payment(ctx: LifecycleContext, order: Order, payment: PaymentIn) -> None:
+async def _record_payment(ctx: RequestContext, order: Order, payment: PaymentIn) -> None:
     ctx.session.add(
         Payment(
             order_id=order.id,
@@ -113,16 +83,14 @@ async def _record_payment(ctx: LifecycleContext, order: Order, payment: PaymentI
     order.paid_at = ctx.now
 
 
-async def _next_invoice_number(ctx: LifecycleContext) -> str:
+async def _next_invoice_number(ctx: RequestContext) -> str:
     """Gap-free: the counter moves in the finalizing transaction, so a rollback takes it back.
 
     One upsert, so that the very first numbers cannot race: concurrent finalizes queue on the
     counter row (or on its insert) instead of both inserting it.
     """
-    dialect = ctx.session.get_bind().dialect.name
-    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
     number = await ctx.session.scalar(
-        insert_fn(InvoiceCounter)
+        upsert(ctx.session, InvoiceCounter)
         .values(id=1, last_number=1)
         .on_conflict_do_update(
             index_elements=["id"], set_={"last_number": InvoiceCounter.last_number + 1}
@@ -133,24 +101,22 @@ async def _next_invoice_number(ctx: LifecycleContext) -> str:
     return f"{ctx.now.astimezone(ctx.tz).year}-{number:06d}"
 
 
-async def _make_binding(ctx: LifecycleContext, order: Order) -> None:
-    """Turn the held places and coupon payments of a created order into binding ones and issue
-    its barcodes and coupon codes."""
+async def _make_binding(ctx: RequestContext, order: Order) -> None:
+    """Turn the held places and coupon payments of a created order into binding ones, and let
+    each kind bind its items (barcodes, coupon codes)."""
     items = await _active_items(ctx.session, order)
     item_ids = [i.id for i in items]
     await confirm_redemptions(ctx.session, order.id, ctx.now, ctx.settings)
-    wanted = await _draws_of(ctx.session, item_ids)
+    for type_, ids in _by_kind(items).items():
+        kind = KINDS[type_]
+        await kind.bind(ctx, await kind.load(ctx.session, ctx.catalog, ids))
+    wanted = await draws_of(ctx.session, item_ids)
+    # Last, as at creation: the slots' lock is held for the recount, the update and the commit.
     row_ids = await lock_slots(
         ctx.session, ctx.catalog, wanted, ctx.now, ctx.settings, ignore_order_items=item_ids
     )
     await drop_order_item_holds(ctx.session, item_ids)
     await add_sold(ctx.session, row_ids, wanted)
-    if item_ids:
-        for sale in await ctx.session.scalars(
-            select(TicketSale).where(TicketSale.order_item_id.in_(item_ids))
-        ):
-            await issue_barcodes(ctx.session, ctx.catalog, sale)
-    await issue_codes_of_items(ctx.session, item_ids, ctx.now)
     order.status = "finalized"
     order.finalized_at = ctx.now
     order.expires_at = None
@@ -163,7 +129,7 @@ async def _customer_email(session: AsyncSession, order: Order) -> str | None:
     return customer.email if customer else None
 
 
-async def _send_mail(ctx: LifecycleContext, order: Order, kind: str) -> None:
+async def _send_mail(ctx: RequestContext, order: Order, kind: str) -> None:
     email = await _customer_email(ctx.session, order)
     if email is None or order.suppress_mail:
         return
@@ -173,7 +139,7 @@ async def _send_mail(ctx: LifecycleContext, order: Order, kind: str) -> None:
     notify_mail_enqueued(ctx.instance, ctx.session)
 
 
-async def _start_pay_by_link(ctx: LifecycleContext, order: Order) -> None:
+async def _start_pay_by_link(ctx: RequestContext, order: Order) -> None:
     if order.status != "created":
         raise Unprocessable("pay_by_link needs an order that is not binding yet (two-phase flow)")
     if await _customer_email(ctx.session, order) is None:
@@ -185,19 +151,14 @@ async def _start_pay_by_link(ctx: LifecycleContext, order: Order) -> None:
         deadline = ctx.now + timedelta(minutes=ctx.settings.pay_by_link_minutes)
         order.expires_at = deadline
         item_ids = [i.id for i in await _active_items(ctx.session, order)]
-        if item_ids:
-            await ctx.session.execute(
-                update(ReservationHold)
-                .where(ReservationHold.order_item_id.in_(item_ids))
-                .values(valid_until=deadline)
-            )
+        await extend_order_item_holds(ctx.session, item_ids, deadline)
         await extend_redemptions(ctx.session, order.id, deadline)
     await _send_mail(ctx, order, "payment_link")
 
 
-async def finalize_order(ctx: LifecycleContext, order_ref: str, body: FinalizeIn) -> Order:
+async def finalize_order(ctx: RequestContext, order_ref: str, body: FinalizeIn) -> Order:
     ctx.principal.require(SELLING_ACCESS)
-    order = await find_order(ctx.session, ctx.catalog, ctx.principal, order_ref, for_update=True)
+    order = await find_order(ctx, order_ref, for_update=True)
     _refuse_closed(order, ctx.now)
     if order.status == "finalized":
         raise Unprocessable(f"order {order.id} is already finalized")
@@ -229,14 +190,15 @@ async def finalize_order(ctx: LifecycleContext, order_ref: str, body: FinalizeIn
 # -- cancel ---------------------------------------------------------------------------------------
 
 
-async def _release(ctx: LifecycleContext, order: Order, items: list[OrderItem]) -> None:
-    """Give the places of ``items`` back: sold places of a binding order, holds of a created one;
-    void the codes of coupons among them; and give the coupons that paid what no active item
-    costs any more back (see ``coupons/ledger.py``, ``give_back``)."""
+async def _release(ctx: RequestContext, order: Order, items: list[OrderItem]) -> None:
+    """Give the places of ``items`` back (sold places of a binding order, holds of a created
+    one) once every kind agreed (a coupon that paid another order refuses); and give the coupons
+    that paid what no active item costs any more back (see ``coupons/ledger.py``, ``give_back``)."""
     item_ids = [i.id for i in items]
-    await refuse_spent_coupons(ctx.session, item_ids, ctx.now, ctx.settings)
+    for type_, ids in _by_kind(items).items():
+        await KINDS[type_].release(ctx, ids)
     if order.status == "finalized":
-        await release_sold(ctx.session, await _draws_of(ctx.session, item_ids))
+        await release_sold(ctx.session, await draws_of(ctx.session, item_ids))
     else:
         await drop_order_item_holds(ctx.session, item_ids)
     for item in items:
@@ -246,7 +208,7 @@ async def _release(ctx: LifecycleContext, order: Order, items: list[OrderItem]) 
 
 
 async def _items_to_cancel(
-    ctx: LifecycleContext, order: Order, item_ids: list[int]
+    ctx: RequestContext, order: Order, item_ids: list[int]
 ) -> list[OrderItem]:
     rows = {
         i.id: i
@@ -266,10 +228,10 @@ async def _items_to_cancel(
     return [rows[i] for i in dict.fromkeys(item_ids)]
 
 
-async def cancel_order(ctx: LifecycleContext, order_ref: str, item_ids: list[int] | None) -> Order:
+async def cancel_order(ctx: RequestContext, order_ref: str, item_ids: list[int] | None) -> Order:
     """The whole order, or only some items; cancelling every item leaves the order itself valid."""
     ctx.principal.require(SELLING_ACCESS)
-    order = await find_order(ctx.session, ctx.catalog, ctx.principal, order_ref, for_update=True)
+    order = await find_order(ctx, order_ref, for_update=True)
     if order.status == "cancelled":
         raise Unprocessable(f"order {order.id} is already cancelled")
     if is_expired(order, ctx.now):
@@ -290,11 +252,11 @@ async def cancel_order(ctx: LifecycleContext, order_ref: str, item_ids: list[int
 # -- rate -----------------------------------------------------------------------------------------
 
 
-async def rate_order(ctx: LifecycleContext, order_ref: str, rating: int) -> Order:
+async def rate_order(ctx: RequestContext, order_ref: str, rating: int) -> Order:
     if ctx.principal.access != "customer":
         ctx.principal.require(frozenset({"customer"}))
         raise Forbidden("only the customer may rate an order")
-    order = await find_order(ctx.session, ctx.catalog, ctx.principal, order_ref, for_update=True)
+    order = await find_order(ctx, order_ref, for_update=True)
     order.rating = rating
     await ctx.session.flush()
     return order

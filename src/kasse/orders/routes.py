@@ -5,23 +5,24 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Body, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, create_model
 
-from kasse.catalog.dependencies import CurrentCatalog, CurrentLocale, Locale
-from kasse.catalog.snapshot import Catalog
 from kasse.core import idempotency
-from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session, TokenRequired
+from kasse.core.deps import TokenRequired
 from kasse.core.pagination import PageParams
 from kasse.core.params import IsoDate
 from kasse.core.redaction import SECRET
 from kasse.coupons.dependencies import CurrentCodeAttempts
 from kasse.coupons.schemas import TOO_MANY_ATTEMPTS
+from kasse.items.context import Context, RequestContext
+from kasse.items.refs import ORDER_REF_SECRET
 from kasse.models import Order
 from kasse.orders import checkout, lifecycle, queries
+from kasse.orders.kinds import KINDS
 from kasse.orders.schemas import (
     CancellationRequest,
-    CouponsOfOrderResponse,
     EmptyItemsResponse,
     FinalizeRequest,
     InvoicesResponse,
@@ -29,15 +30,15 @@ from kasse.orders.schemas import (
     OrderListResponse,
     OrderResponse,
     RatingRequest,
-    TicketsOfOrderResponse,
 )
+from kasse.orders.shapes import shape_orders
 
 router = APIRouter(tags=["orders"], dependencies=[TokenRequired])
 
 OrderRef = Annotated[
     str,
     Path(min_length=1, max_length=64, description="numeric id or order token"),
-    queries.ORDER_REF_SECRET,
+    ORDER_REF_SECRET,
 ]
 IdempotencyKey = Annotated[
     str | None,
@@ -49,43 +50,16 @@ IdempotencyKey = Annotated[
 ]
 
 
-async def get_lifecycle(
-    session: Session,
-    catalog: CurrentCatalog,
-    principal: CurrentPrincipal,
-    instance: CurrentInstance,
-    clock: CurrentClock,
-) -> lifecycle.LifecycleContext:
-    return lifecycle.LifecycleContext(
-        session=session,
-        catalog=catalog,
-        principal=principal,
-        instance=instance,
-        settings=instance.settings,
-        now=clock.now(),
-        tz=instance.tz,
-    )
-
-
-Lifecycle = Annotated[lifecycle.LifecycleContext, Depends(get_lifecycle)]
-
-
-async def _order_body(
-    ctx: lifecycle.LifecycleContext, catalog: Catalog, order: Order, locale: Locale
-) -> dict[str, Any]:
-    [shape] = await queries.shape_orders(
-        ctx.session, catalog, [order], ctx.tz, locale.code, ctx.now, detail=True
-    )
+async def _order_body(ctx: RequestContext, order: Order) -> dict[str, Any]:
+    [shape] = await shape_orders(ctx, [order], detail=True)
     return {"order": shape}
 
 
 async def _once(
     request: Request,
-    ctx: lifecycle.LifecycleContext,
-    catalog: Catalog,
-    locale: Locale,
+    ctx: RequestContext,
     key: str | None,
-    work: Callable[[], Awaitable[Order]],
+    work: Callable[[], Awaitable[dict[str, Any]]],
 ) -> dict[str, Any] | JSONResponse:
     """Run a write once per Idempotency-Key: a retry gets the first answer, not a second order."""
     claim = await idempotency.claim(
@@ -93,41 +67,32 @@ async def _once(
     )
     if claim.replay is not None:
         return claim.replay
-    answer = await _order_body(ctx, catalog, await work(), locale)
+    answer = await work()
     await claim.remember(answer, ctx.now)
     return answer
+
+
+async def _shaped(ctx: RequestContext, work: Awaitable[Order]) -> dict[str, Any]:
+    return await _order_body(ctx, await work)
 
 
 @router.post("/orders", response_model=OrderResponse, responses=TOO_MANY_ATTEMPTS)
 async def create_order(
     request: Request,
     body: OrderCreate,
-    ctx: Lifecycle,
-    catalog: CurrentCatalog,
-    locale: CurrentLocale,
+    ctx: Context,
     attempts: CurrentCodeAttempts,
     key: IdempotencyKey = None,
 ) -> dict[str, Any] | JSONResponse:
-    checkout_ctx = checkout.CheckoutContext(
-        session=ctx.session,
-        catalog=catalog,
-        principal=ctx.principal,
-        settings=ctx.settings,
-        now=ctx.now,
-        tz=ctx.tz,
-        locale=locale.code,
-        code_attempts=attempts,
-    )
-    return await _once(
-        request, ctx, catalog, locale, key, lambda: checkout.create_order(checkout_ctx, body)
-    )
+    async def create() -> dict[str, Any]:
+        return {"order": await checkout.create_order(ctx, body, attempts)}
+
+    return await _once(request, ctx, key, create)
 
 
 @router.get("/orders", response_model=OrderListResponse)
 async def list_orders(
-    ctx: Lifecycle,
-    catalog: CurrentCatalog,
-    locale: CurrentLocale,
+    ctx: Context,
     page: PageParams,
     start_at: Annotated[
         IsoDate | None, Query(description="order date from, default 30 days before end_at")
@@ -139,49 +104,33 @@ async def list_orders(
     flt = queries.OrderFilter(
         start_at=start_at, end_at=end_at, valid=valid, only_my_orders=only_my_orders
     )
-    orders, total = await queries.list_orders(
-        ctx.session, catalog, ctx.principal, flt, page, ctx.now, ctx.tz, locale.code
-    )
+    orders, total = await queries.list_orders(ctx, flt, page)
     return {"orders": orders, "meta": page.meta(total)}
 
 
 @router.get("/orders/barcode/{barcode}", response_model=OrderResponse)
 async def get_order_by_barcode(
-    barcode: Annotated[str, Path(min_length=1, max_length=100), SECRET],
-    ctx: Lifecycle,
-    catalog: CurrentCatalog,
-    locale: CurrentLocale,
+    barcode: Annotated[str, Path(min_length=1, max_length=100), SECRET], ctx: Context
 ) -> dict[str, Any]:
-    order = await queries.find_order_by_barcode(ctx.session, catalog, ctx.principal, barcode)
-    return await _order_body(ctx, catalog, order, locale)
+    return await _order_body(ctx, await queries.find_order_by_barcode(ctx, barcode))
 
 
 @router.get("/orders/{order_id}", response_model=OrderResponse)
-async def get_order(
-    order_id: OrderRef, ctx: Lifecycle, catalog: CurrentCatalog, locale: CurrentLocale
-) -> dict[str, Any]:
-    order = await queries.find_order(ctx.session, catalog, ctx.principal, order_id)
-    return await _order_body(ctx, catalog, order, locale)
+async def get_order(order_id: OrderRef, ctx: Context) -> dict[str, Any]:
+    return await _order_body(ctx, await queries.find_order(ctx, order_id))
 
 
 @router.post("/orders/{order_id}/finalize", response_model=OrderResponse)
 async def finalize_order(
     request: Request,
     order_id: OrderRef,
-    ctx: Lifecycle,
-    catalog: CurrentCatalog,
-    locale: CurrentLocale,
+    ctx: Context,
     body: Annotated[FinalizeRequest | None, Body()] = None,
     key: IdempotencyKey = None,
 ) -> dict[str, Any] | JSONResponse:
     finalize = (body or FinalizeRequest()).order
     return await _once(
-        request,
-        ctx,
-        catalog,
-        locale,
-        key,
-        lambda: lifecycle.finalize_order(ctx, order_id, finalize),
+        request, ctx, key, lambda: _shaped(ctx, lifecycle.finalize_order(ctx, order_id, finalize))
     )
 
 
@@ -189,82 +138,71 @@ async def finalize_order(
 async def cancel_order(
     request: Request,
     order_id: OrderRef,
-    ctx: Lifecycle,
-    catalog: CurrentCatalog,
-    locale: CurrentLocale,
+    ctx: Context,
     body: Annotated[CancellationRequest | None, Body()] = None,
     key: IdempotencyKey = None,
 ) -> dict[str, Any] | JSONResponse:
     item_ids = body.order_item_ids if body else None
     return await _once(
-        request, ctx, catalog, locale, key, lambda: lifecycle.cancel_order(ctx, order_id, item_ids)
+        request, ctx, key, lambda: _shaped(ctx, lifecycle.cancel_order(ctx, order_id, item_ids))
     )
 
 
 @router.put("/orders/{order_id}/rate", response_model=OrderResponse)
-async def rate_order(
-    order_id: OrderRef,
-    body: RatingRequest,
-    ctx: Lifecycle,
-    catalog: CurrentCatalog,
-    locale: CurrentLocale,
-) -> dict[str, Any]:
-    order = await lifecycle.rate_order(ctx, order_id, body.rating)
-    return await _order_body(ctx, catalog, order, locale)
+async def rate_order(order_id: OrderRef, body: RatingRequest, ctx: Context) -> dict[str, Any]:
+    return await _order_body(ctx, await lifecycle.rate_order(ctx, order_id, body.rating))
 
 
-async def _items_of_order(
-    order_id: str, kind: str, ctx: lifecycle.LifecycleContext, catalog: Catalog, locale: Locale
-) -> list[dict[str, Any]]:
-    """The attributes of the items of one kind (Ticket, Coupon) of an order."""
-    order = await queries.find_order(ctx.session, catalog, ctx.principal, order_id)
-    shape = (await _order_body(ctx, catalog, order, locale))["order"]
-    return [item["attributes"] for item in shape["items"] if item["type"] == kind]
+def _items_of_order(kind: str, plural: str) -> Any:
+    """GET /orders/:id/<plural>: the attributes of the order's items of one kind."""
 
-
-@router.get("/orders/{order_id}/tickets", response_model=TicketsOfOrderResponse)
-async def tickets_of_order(
-    order_id: OrderRef, ctx: Lifecycle, catalog: CurrentCatalog, locale: CurrentLocale
-) -> dict[str, Any]:
-    tickets = await _items_of_order(order_id, "Ticket", ctx, catalog, locale)
-    return {
-        "tickets": tickets,
-        "meta": {"total_count": len(tickets), "page": 1, "per_page": len(tickets)},
-    }
-
-
-@router.get("/orders/{order_id}/coupons", response_model=CouponsOfOrderResponse)
-async def coupons_of_order(
-    order_id: OrderRef, ctx: Lifecycle, catalog: CurrentCatalog, locale: CurrentLocale
-) -> dict[str, Any]:
-    coupons = await _items_of_order(order_id, "Coupon", ctx, catalog, locale)
-    return {
-        "coupons": coupons,
-        "meta": {"total_count": len(coupons), "page": 1, "per_page": len(coupons)},
-    }
-
-
-def _empty_list(kind: str) -> Any:
-    async def items_of_order(order_id: OrderRef, ctx: Lifecycle) -> dict[str, Any]:
-        await queries.find_order(ctx.session, ctx.catalog, ctx.principal, order_id)
-        return {kind: [], "meta": {"total_count": 0, "page": 1, "per_page": 0}}
+    async def items_of_order(order_id: OrderRef, ctx: Context) -> dict[str, Any]:
+        shape = (await _order_body(ctx, await queries.find_order(ctx, order_id)))["order"]
+        found = [item["attributes"] for item in shape["items"] if item["type"] == kind]
+        return {
+            plural: found,
+            "meta": {"total_count": len(found), "page": 1, "per_page": len(found)},
+        }
 
     return items_of_order
 
 
-for _kind in ("events", "tours"):
+def _items_response(plural: str, attributes: type[BaseModel]) -> type[BaseModel]:
+    fields: dict[str, Any] = {plural: (list[attributes], ...), "meta": (dict[str, int], ...)}  # type: ignore[valid-type]
+    return create_model(f"{plural.capitalize()}OfOrderResponse", **fields)
+
+
+for _kind in KINDS.values():
     router.add_api_route(
-        f"/orders/{{order_id}}/{_kind}",
-        _empty_list(_kind),
+        f"/orders/{{order_id}}/{_kind.plural}",
+        _items_of_order(_kind.type, _kind.plural),
+        methods=["GET"],
+        response_model=_items_response(_kind.plural, _kind.attributes_out),
+        summary=f"{_kind.plural.capitalize()} of an order",
+    )
+
+
+def _empty_list(plural: str) -> Any:
+    async def items_of_order(order_id: OrderRef, ctx: Context) -> dict[str, Any]:
+        await queries.find_order(ctx, order_id)
+        return {plural: [], "meta": {"total_count": 0, "page": 1, "per_page": 0}}
+
+    return items_of_order
+
+
+for _plural in ("events", "tours"):
+    router.add_api_route(
+        f"/orders/{{order_id}}/{_plural}",
+        _empty_list(_plural),
         methods=["GET"],
         response_model=EmptyItemsResponse,
-        summary=f"{_kind.capitalize()} of an order (none: this server sells no {_kind} so far)",
+        summary=f"{_plural.capitalize()} of an order (none: this server sells no {_plural} so far)",
     )
 
 
 @router.get("/orders/{order_id}/invoices", response_model=InvoicesResponse)
-async def invoices_of_order(order_id: OrderRef, ctx: Lifecycle) -> dict[str, Any]:
-    order = await queries.find_order(ctx.session, ctx.catalog, ctx.principal, order_id)
+async def invoices_of_order(order_id: OrderRef, ctx: Context) -> dict[str, Any]:
+    order = await queries.find_order(ctx, order_id)
     invoices = []
     if order.invoice_number is not None:
         url = f"/api/v4/orders/{order.id}/invoice.pdf?token={order.token}"

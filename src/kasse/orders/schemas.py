@@ -6,45 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from kasse.annual.schemas import PersonalizationOut
-from kasse.core.params import Moment
 from kasse.core.wire import Cents, Email, Id
 from kasse.coupons.codes import MAX_CODE_INPUT
-from kasse.reservations.schemas import MAX_QUANTITY, Quantity
+from kasse.orders.kinds import AnyItemIn, AnyItemOut
 
 MAX_ITEMS = 100
 
 
-class Attendee(BaseModel):
-    name: str = Field(max_length=200)
-    surname: str = Field(max_length=200)
-
-
-class TicketAttributesIn(BaseModel):
-    id: Id
-    quantity: Quantity
-    time: Moment | None = None
-    reservations: list[str] = Field(default_factory=list, max_length=MAX_QUANTITY)
-    attendees: list[Attendee] = Field(default_factory=list, max_length=MAX_QUANTITY)
-    sub_ticket_times: dict[str, Moment] = Field(default_factory=dict, max_length=20)
-
-
-class TicketItemIn(BaseModel):
-    type: Literal["Ticket"]
-    attributes: TicketAttributesIn
-
-
-class CouponAttributesIn(BaseModel):
-    id: Id = Field(description="the coupon's id (GET /coupons)")
-    quantity: Quantity = Field(description="coupons, each with its own code")
-
-
-class CouponItemIn(BaseModel):
-    type: Literal["Coupon"]
-    attributes: CouponAttributesIn
-
-
-OrderItemIn = Annotated[TicketItemIn | CouponItemIn, Field(discriminator="type")]
 CouponCodeIn = Annotated[str, Field(min_length=1, max_length=MAX_CODE_INPUT)]
 
 
@@ -53,81 +21,13 @@ class OrderCreate(BaseModel):
 
     comment: str | None = Field(default=None, max_length=5000)
     reference: str | None = Field(default=None, max_length=500)
-    items: list[OrderItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
+    items: list[AnyItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
     coupons: list[CouponCodeIn] = Field(
         default_factory=list,
         max_length=50,
         description="coupon codes that pay for the order, each as much as it can, in this order",
     )
     total: Cents = Field(description="the client's sum of all item prices in cents")
-
-
-class LocationOut(BaseModel):
-    name: str | None
-    city: str | None
-    country: str | None
-    street: str | None
-    zip: str | None
-    latitude: float | None
-    longitude: float | None
-
-
-class BarcodeOut(BaseModel):
-    id: int
-    barcode: str
-    method: str
-
-
-class SubTicketOut(BaseModel):
-    ticket_id: int
-    title: str | None
-    start_time: str | None
-
-
-class TicketSaleOut(BaseModel):
-    id: int
-    title: str
-    ticket_id: int
-    quantity: int
-    ticket_type: str
-    start_time: str | None
-    location: LocationOut | None
-    barcodes: list[BarcodeOut]
-    after_sale_information: str | None
-    attendees: list[Attendee]
-    sub_tickets: list[SubTicketOut]
-    personalizations: list[PersonalizationOut] = Field(
-        description="annual passes: one card per place (see /api/v4/annual); empty otherwise"
-    )
-
-
-class CouponSaleOut(BaseModel):
-    id: int = Field(description="the coupon sale")
-    title: str
-    quantity: int
-    coupon_id: int
-    value_cents: int = Field(description="what each coupon of this sale was worth when sold")
-    barcodes: list[BarcodeOut] = Field(
-        description="one code per coupon (method coupon), issued once the order is binding"
-    )
-
-
-class OrderItemOut(BaseModel):
-    id: int
-    price_cents: int
-    vat_pct: str
-    tax_included: bool
-    cancelled: bool
-
-
-class TicketItemOut(OrderItemOut):
-    type: Literal["Ticket"]
-    attributes: TicketSaleOut
-
-
-class CouponItemOut(OrderItemOut):
-    type: Literal["Coupon"]
-    attributes: CouponSaleOut
 
 
 class CouponPaymentOut(BaseModel):
@@ -150,7 +50,7 @@ class OrderOut(BaseModel):
     invoice: bool
     created_at: str
     source: str
-    items: list[Annotated[TicketItemOut | CouponItemOut, Field(discriminator="type")]]
+    items: list[AnyItemOut]
 
 
 class OrderDetailOut(OrderOut):
@@ -238,16 +138,6 @@ class CancellationRequest(BaseModel):
 
 class RatingRequest(BaseModel):
     rating: Annotated[StrictInt, Field(ge=1, le=5)]
-
-
-class TicketsOfOrderResponse(BaseModel):
-    tickets: list[TicketSaleOut]
-    meta: dict[str, int]
-
-
-class CouponsOfOrderResponse(BaseModel):
-    coupons: list[CouponSaleOut]
-    meta: dict[str, int]
 
 
 class EmptyItemsResponse(BaseModel):

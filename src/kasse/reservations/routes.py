@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Path, Response
 
-from kasse.catalog.dependencies import CurrentCatalog
-from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session, TokenRequired
+from kasse.core.deps import TokenRequired
 from kasse.core.redaction import SECRET
 from kasse.core.times import render
+from kasse.items.context import Context, RequestContext
 from kasse.models import Reservation
 from kasse.reservations import service
 from kasse.reservations.schemas import (
@@ -23,27 +23,7 @@ router = APIRouter(tags=["reservations"], dependencies=[TokenRequired])
 Token = Annotated[str, Path(min_length=1, max_length=64), SECRET]
 
 
-async def get_context(
-    session: Session,
-    catalog: CurrentCatalog,
-    principal: CurrentPrincipal,
-    instance: CurrentInstance,
-    clock: CurrentClock,
-) -> service.ReservationContext:
-    return service.ReservationContext(
-        session=session,
-        catalog=catalog,
-        principal=principal,
-        settings=instance.settings,
-        now=clock.now(),
-        tz=instance.tz,
-    )
-
-
-Context = Annotated[service.ReservationContext, Depends(get_context)]
-
-
-def _shape(reservation: Reservation, ctx: service.ReservationContext) -> dict[str, object]:
+def _shape(reservation: Reservation, ctx: RequestContext) -> dict[str, object]:
     return {
         "reservation": {
             "token": reservation.token,

@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.availability.booking import draws_for, find_bookable_ticket, quantity_error, resolve_slot
-from kasse.availability.capacity import drop_holds, lock_slots
-from kasse.catalog.snapshot import Catalog, TicketData
-from kasse.core.auth import SELLING_ACCESS, Principal
+from kasse.availability.capacity import drop_holds, hold_for_reservation, lock_slots
+from kasse.catalog.snapshot import TicketData
+from kasse.core.auth import SELLING_ACCESS
 from kasse.core.errors import NotFound, Unprocessable
 from kasse.core.ids import new_token
 from kasse.core.times import to_utc
-from kasse.models import Reservation, ReservationHold
-from kasse.settings import Settings
+from kasse.items.context import RequestContext
+from kasse.models import Reservation
 
 
-@dataclass(frozen=True)
-class ReservationContext:
-    session: AsyncSession
-    catalog: Catalog
-    principal: Principal
-    settings: Settings
-    now: datetime
-    tz: ZoneInfo
-
-
-def _lifetime(ctx: ReservationContext, created_at: datetime) -> datetime:
+def _lifetime(ctx: RequestContext, created_at: datetime) -> datetime:
     """Five more minutes from now, but never beyond the hour after creation."""
     return min(
         ctx.now + timedelta(minutes=ctx.settings.reservation_minutes),
@@ -38,7 +25,7 @@ def _lifetime(ctx: ReservationContext, created_at: datetime) -> datetime:
     )
 
 
-def _reservable_ticket(ctx: ReservationContext, ticket_id: int) -> TicketData:
+def _reservable_ticket(ctx: RequestContext, ticket_id: int) -> TicketData:
     ticket, problem = find_bookable_ticket(ctx.catalog, ctx.principal, ticket_id)
     if ticket is None:
         raise Unprocessable(problem or f"ticket {ticket_id} cannot be reserved")
@@ -58,7 +45,7 @@ def _reservable_ticket(ctx: ReservationContext, ticket_id: int) -> TicketData:
 
 
 async def _hold(
-    ctx: ReservationContext, reservation: Reservation, ticket: TicketData, quantity: int
+    ctx: RequestContext, reservation: Reservation, ticket: TicketData, quantity: int
 ) -> None:
     """Lock the slots, check the room (not counting this reservation's own holds) and hold it."""
     wanted = draws_for(ticket, reservation.start_at, quantity)
@@ -67,20 +54,11 @@ async def _hold(
         ctx.session, ctx.catalog, wanted, ctx.now, ctx.settings, ignore_reservations=ignore
     )
     await drop_holds(ctx.session, ignore)
-    ctx.session.add_all(
-        ReservationHold(
-            reservation_id=reservation.id,
-            quota_id=quota_id,
-            start_at=start_at,
-            quantity=places,
-            valid_until=reservation.valid_until,
-        )
-        for (quota_id, start_at), places in wanted.items()
-    )
+    await hold_for_reservation(ctx.session, reservation.id, wanted, reservation.valid_until)
 
 
 async def create_reservation(
-    ctx: ReservationContext, ticket_id: int, quantity: int, start_at: datetime
+    ctx: RequestContext, ticket_id: int, quantity: int, start_at: datetime
 ) -> Reservation:
     ctx.principal.require(SELLING_ACCESS)
     ticket = _reservable_ticket(ctx, ticket_id)
@@ -106,7 +84,7 @@ async def create_reservation(
     return reservation
 
 
-async def _own_reservation(ctx: ReservationContext, token: str) -> Reservation:
+async def _own_reservation(ctx: RequestContext, token: str) -> Reservation:
     ctx.principal.require(SELLING_ACCESS)
     reservation = await ctx.session.scalar(
         select(Reservation).where(
@@ -118,7 +96,7 @@ async def _own_reservation(ctx: ReservationContext, token: str) -> Reservation:
     return reservation
 
 
-async def update_reservation(ctx: ReservationContext, token: str, quantity: int) -> Reservation:
+async def update_reservation(ctx: RequestContext, token: str, quantity: int) -> Reservation:
     """Change the quantity and refresh the lifetime (same quantity: refresh only)."""
     reservation = await _own_reservation(ctx, token)
     if reservation.valid_until <= ctx.now:
@@ -134,7 +112,7 @@ async def update_reservation(ctx: ReservationContext, token: str, quantity: int)
     return reservation
 
 
-async def delete_reservation(ctx: ReservationContext, token: str) -> None:
+async def delete_reservation(ctx: RequestContext, token: str) -> None:
     reservation = await _own_reservation(ctx, token)
     await drop_holds(ctx.session, [reservation.id])
     await ctx.session.delete(reservation)

@@ -18,3 +18,8 @@ def effective_status(order: Order, now: datetime) -> str:
 
 def effective_validity(order: Order, now: datetime) -> bool:
     return order.is_valid and not is_expired(order, now)
+
+
+def is_binding(order: Order, now: datetime) -> bool:
+    """Finalized and valid: its barcodes and codes count, its documents may be opened."""
+    return effective_status(order, now) == "finalized" and effective_validity(order, now)
