@@ -15,10 +15,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    Select,
+    CompoundSelect,
     bindparam,
     delete,
     func,
@@ -26,16 +27,16 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    tuple_,
     union_all,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.catalog.snapshot import Catalog
 from kasse.core.errors import SoldOut
-from kasse.core.locking import LockRank, lock, pause_for_races
-from kasse.core.sql import table_of, upsert
+from kasse.core.locking import LockRank, lock_by_writing, pause_for_races
+from kasse.core.sql import InsertFunction, PerDialect, table_of
 from kasse.core.times import render
 from kasse.models import CapacityDraw, QuotaSlot, ReservationHold
 from kasse.settings import Settings
@@ -62,6 +63,47 @@ def _bounds(keys: Iterable[SlotKey]) -> tuple[set[int], datetime, datetime]:
     )
 
 
+def _usage_statement() -> CompoundSelect[int, datetime, int, int]:
+    """Sold places and active holds per slot of some quotas in a time range: two index range
+    scans joined by ``UNION ALL``, built once (building a statement costs more than running it)."""
+    sold = select(
+        QuotaSlot.quota_id, QuotaSlot.start_at, QuotaSlot.sold, literal(0).label("held")
+    ).where(
+        QuotaSlot.quota_id.in_(bindparam("quota_ids", expanding=True)),
+        QuotaSlot.start_at.between(bindparam("first"), bindparam("last")),
+    )
+    held = (
+        select(
+            ReservationHold.quota_id,
+            ReservationHold.start_at,
+            literal(0).label("sold"),
+            func.sum(ReservationHold.quantity),
+        )
+        .where(
+            ReservationHold.quota_id.in_(bindparam("hold_quota_ids", expanding=True)),
+            ReservationHold.start_at.between(bindparam("hold_first"), bindparam("hold_last")),
+            ReservationHold.valid_until > bindparam("now"),
+            or_(
+                ReservationHold.reservation_id.is_(None),
+                ReservationHold.reservation_id.not_in(
+                    bindparam("ignore_reservations", expanding=True)
+                ),
+            ),
+            or_(
+                ReservationHold.order_item_id.is_(None),
+                ReservationHold.order_item_id.not_in(
+                    bindparam("ignore_order_items", expanding=True)
+                ),
+            ),
+        )
+        .group_by(ReservationHold.quota_id, ReservationHold.start_at)
+    )
+    return union_all(sold, held)
+
+
+USAGE = _usage_statement()
+
+
 async def usage_of(
     session: AsyncSession,
     keys: Iterable[SlotKey],
@@ -70,67 +112,30 @@ async def usage_of(
     ignore_reservations: Iterable[int] = (),
     ignore_order_items: Iterable[int] = (),
 ) -> dict[SlotKey, Usage]:
-    """Sold places and active holds for each slot key.
+    """Sold places and active holds for each slot key, not counting the holds of
+    ``ignore_reservations`` and ``ignore_order_items``.
 
-    One statement (two index range scans joined by ``UNION ALL``), whatever the history: the
-    cost of an availability answer is one round trip.
+    One statement, whatever the history: the cost of an availability answer is one round trip.
     """
     wanted = set(keys)
     if not wanted:
         return {}
     quota_ids, first, last = _bounds(wanted)
-    sold_query = select(
-        QuotaSlot.quota_id, QuotaSlot.start_at, QuotaSlot.sold, literal(0).label("held")
-    ).where(QuotaSlot.quota_id.in_(quota_ids), QuotaSlot.start_at.between(first, last))
-    hold_query = _held_query(quota_ids, first, last, now, ignore_reservations, ignore_order_items)
+    bounds = {"quota_ids": list(quota_ids), "first": first, "last": last}
+    parameters = {
+        **bounds,
+        **{f"hold_{name}": value for name, value in bounds.items()},
+        "now": now,
+        "ignore_reservations": list(ignore_reservations),
+        "ignore_order_items": list(ignore_order_items),
+    }
     sold: dict[SlotKey, int] = defaultdict(int)
     held: dict[SlotKey, int] = defaultdict(int)
-    for row in await session.execute(union_all(sold_query, hold_query)):
+    for row in await session.execute(USAGE, parameters):
         key: SlotKey = (row[0], row[1])
         sold[key] += int(row[2] or 0)
         held[key] += int(row[3] or 0)
     return {key: Usage(sold=sold[key], held=held[key]) for key in wanted}
-
-
-def _held_query(
-    quota_ids: set[int],
-    first: datetime,
-    last: datetime,
-    now: datetime,
-    ignore_reservations: Iterable[int],
-    ignore_order_items: Iterable[int],
-) -> Select[int, datetime, int, int]:
-    hold_query = (
-        select(
-            ReservationHold.quota_id,
-            ReservationHold.start_at,
-            literal(0).label("sold"),
-            func.sum(ReservationHold.quantity),
-        )
-        .where(
-            ReservationHold.quota_id.in_(quota_ids),
-            ReservationHold.start_at.between(first, last),
-            ReservationHold.valid_until > now,
-        )
-        .group_by(ReservationHold.quota_id, ReservationHold.start_at)
-    )
-    ignored = list(ignore_reservations)
-    if ignored:
-        hold_query = hold_query.where(
-            or_(
-                ReservationHold.reservation_id.is_(None),
-                ReservationHold.reservation_id.not_in(ignored),
-            )
-        )
-    ignored_items = list(ignore_order_items)
-    if ignored_items:
-        hold_query = hold_query.where(
-            or_(
-                ReservationHold.order_item_id.is_(None),
-                ReservationHold.order_item_id.not_in(ignored_items),
-            )
-        )
-    return hold_query
 
 
 def free_places(catalog: Catalog, key: SlotKey, usage: Usage) -> int:
@@ -158,14 +163,33 @@ def shortfalls(
     return problems
 
 
-async def _ensure_rows(session: AsyncSession, keys: list[SlotKey]) -> None:
-    """Create missing quota-slot rows; inserted in sorted order so concurrent inserts cannot deadlock."""
-    values = [{"quota_id": q, "start_at": s, "sold": 0} for q, s in keys]
-    await session.execute(
-        upsert(session, table_of(QuotaSlot))
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["quota_id", "start_at"])
+def _slot_upsert(insert: InsertFunction) -> postgresql.Insert | sqlite.Insert:
+    """Create a missing quota-slot row and lock the row; add ``sold`` to what it sold.
+
+    A row that exists is locked by ``ON CONFLICT DO UPDATE`` even where its ``WHERE`` leaves it
+    unchanged (PostgreSQL locks every conflicting row), so holding places (``sold`` 0) writes
+    nothing here.
+    """
+    statement = insert(table_of(QuotaSlot))
+    return statement.on_conflict_do_update(
+        index_elements=["quota_id", "start_at"],
+        set_={"sold": QuotaSlot.sold + statement.excluded.sold},
+        where=statement.excluded.sold > 0,
     )
+
+
+SLOT_UPSERT = PerDialect(_slot_upsert)
+INSERT_DRAWS = insert(table_of(CapacityDraw))
+INSERT_HOLDS = insert(table_of(ReservationHold))
+
+
+def _slot_rows(wanted: Mapping[SlotKey, int], sell: bool) -> list[dict[str, Any]]:
+    """One row per slot in sorted key order, the order the rows are locked in (concurrent
+    requests locking in one order cannot deadlock)."""
+    return [
+        {"quota_id": q, "start_at": s, "sold": wanted[(q, s)] if sell else 0}
+        for q, s in sorted(wanted)
+    ]
 
 
 async def lock_slots(
@@ -175,53 +199,53 @@ async def lock_slots(
     now: datetime,
     settings: Settings,
     *,
+    sell: bool = False,
     ignore_reservations: Iterable[int] = (),
     ignore_order_items: Iterable[int] = (),
-) -> dict[SlotKey, int]:
-    """Lock the slots of ``wanted`` (places per slot key) and check that all of them fit.
+) -> None:
+    """Lock the slots of ``wanted`` (places per slot key) and check that all of them fit; with
+    ``sell`` the places are sold (``sold`` grows), without they are held by rows the caller
+    writes (``reservation_holds``).
 
-    Returns the quota-slot row id of each key; raises :class:`SoldOut` listing every slot that
-    lacks room. Holds of ``ignore_reservations`` and ``ignore_order_items`` are not counted
-    (they are being consumed or replaced by the caller in this same transaction).
+    Raises :class:`SoldOut` listing every slot that lacks room (the transaction then rolls back,
+    a sale with it). Holds of ``ignore_reservations`` and ``ignore_order_items`` are not counted:
+    the caller consumes or replaces them in this same transaction. Two round trips: the upsert
+    that locks (and sells), and the recount under the lock.
     """
-    keys = sorted(wanted)
-    if not keys:
-        return {}
-    await _ensure_rows(session, keys)
-    query = (
-        select(QuotaSlot.id, QuotaSlot.quota_id, QuotaSlot.start_at)
-        .where(tuple_(QuotaSlot.quota_id, QuotaSlot.start_at).in_(keys))
-        .order_by(QuotaSlot.quota_id, QuotaSlot.start_at)
+    if not wanted:
+        return
+    tz = ZoneInfo(settings.time_zone)
+    if settings.test_disable_locking:
+        # The race tests' negative control: the recount is not protected by the lock.
+        usage = await usage_of(
+            session,
+            wanted,
+            now,
+            ignore_reservations=ignore_reservations,
+            ignore_order_items=ignore_order_items,
+        )
+        problems = shortfalls(catalog, wanted, usage, tz)
+        if problems:
+            raise SoldOut("not enough places left", problems)
+        await pause_for_races(settings)
+        await session.execute(SLOT_UPSERT(session), _slot_rows(wanted, sell))
+        return
+    await lock_by_writing(
+        session, SLOT_UPSERT(session), _slot_rows(wanted, sell), LockRank.QUOTA_SLOTS, settings
     )
-    locked = await lock(session, query, LockRank.QUOTA_SLOTS, settings)
-    row_ids = {(q, s): row_id for row_id, q, s in locked}
-    # A statement of its own after the lock: it sees the holds of the request we waited for.
+    # A statement of its own after the lock: it sees the holds of a request we waited for.
     usage = await usage_of(
         session,
-        keys,
+        wanted,
         now,
         ignore_reservations=ignore_reservations,
         ignore_order_items=ignore_order_items,
     )
-    problems = shortfalls(catalog, wanted, usage, ZoneInfo(settings.time_zone))
+    if sell:  # the recount includes what this request just sold: judge the room before it
+        usage = {k: Usage(sold=u.sold - wanted[k], held=u.held) for k, u in usage.items()}
+    problems = shortfalls(catalog, wanted, usage, tz)
     if problems:
         raise SoldOut("not enough places left", problems)
-    await pause_for_races(settings)
-    return row_ids
-
-
-async def add_sold(
-    session: AsyncSession, row_ids: Mapping[SlotKey, int], wanted: Mapping[SlotKey, int]
-) -> None:
-    if not row_ids:
-        return
-    slots = table_of(QuotaSlot)
-    await session.execute(
-        update(slots)
-        .where(slots.c.id == bindparam("row_id"))
-        .values(sold=slots.c.sold + bindparam("places")),
-        [{"row_id": row_id, "places": wanted[key]} for key, row_id in sorted(row_ids.items())],
-    )
 
 
 async def release_sold(session: AsyncSession, returned: Mapping[SlotKey, int]) -> None:
@@ -248,7 +272,7 @@ async def record_draws(session: AsyncSession, draws: Mapping[int, Mapping[SlotKe
         for (quota_id, start_at), places in sorted(slots.items())
     ]
     if rows:
-        await session.execute(insert(table_of(CapacityDraw)), rows)
+        await session.execute(INSERT_DRAWS, rows)
 
 
 async def draws_of(session: AsyncSession, item_ids: Iterable[int]) -> dict[SlotKey, int]:
@@ -282,7 +306,7 @@ async def hold_for_order_items(
         for (quota_id, start_at), places in sorted(slots.items())
     ]
     if rows:
-        await session.execute(insert(table_of(ReservationHold)), rows)
+        await session.execute(INSERT_HOLDS, rows)
 
 
 async def hold_for_reservation(
@@ -300,7 +324,7 @@ async def hold_for_reservation(
         for (quota_id, start_at), places in sorted(wanted.items())
     ]
     if rows:
-        await session.execute(insert(table_of(ReservationHold)), rows)
+        await session.execute(INSERT_HOLDS, rows)
 
 
 async def extend_order_item_holds(

@@ -92,8 +92,12 @@ class Catalog:
         return self.tickets.get(ticket_id)
 
 
+# built once: every writing request runs it (see core/sql.py on the cost of building statements)
+CATALOG_VERSION = select(CatalogState.version).where(CatalogState.id == 1)
+
+
 async def _catalog_version(session: AsyncSession) -> int:
-    version = await session.scalar(select(CatalogState.version).where(CatalogState.id == 1))
+    version = await session.scalar(CATALOG_VERSION)
     return int(version or 0)
 
 

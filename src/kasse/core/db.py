@@ -1,8 +1,10 @@
-"""Engines per instance, and the one transaction every request runs in.
+"""Engines per instance, and the one transaction every writing request runs in.
 
 SQLite serialises writers itself, but a deferred transaction that upgrades to a write fails at
 once with "database is locked". Writing requests therefore start with ``BEGIN IMMEDIATE`` (they
-queue on the busy timeout instead), reading requests with a plain deferred ``BEGIN``.
+queue on the busy timeout instead), reading requests with a plain deferred ``BEGIN``. On
+PostgreSQL reading requests run without an explicit transaction (autocommit): two round trips
+fewer on the busiest paths.
 """
 
 from __future__ import annotations
@@ -104,16 +106,18 @@ class Instance:
 
     async def dispose(self) -> None:
         await self.write_engine.dispose()
-        if self.read_engine is not self.write_engine:
+        if self.is_sqlite:
             await self.read_engine.dispose()
 
 
 def open_instance(name: str, database_url: str, settings: Settings) -> Instance:
     write_engine = make_engine(database_url, write=True, pool_size=settings.db_pool_size)
+    # Reading requests run without an explicit transaction on PostgreSQL (no BEGIN and COMMIT
+    # round trips; each statement sees the data committed when it starts), on the same pool.
     read_engine = (
         make_engine(database_url, write=False)
         if database_url.startswith("sqlite")
-        else write_engine
+        else write_engine.execution_options(isolation_level="AUTOCOMMIT")
     )
     return Instance(
         name=name,

@@ -31,7 +31,7 @@ import asyncio
 from enum import IntEnum
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Result, Select, text
+from sqlalchemy import Executable, Result, Select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.core.sql import is_postgres
@@ -94,6 +94,22 @@ async def lock(
         await _set_timeout(session, settings)
         query = query.with_for_update(of=of)
     result: Result[*Ts] = await session.execute(query)
+    return result
+
+
+async def lock_by_writing(
+    session: AsyncSession,
+    statement: Executable,
+    rows: list[dict[str, Any]],
+    rank: LockRank,
+    settings: Settings,
+) -> Result[Any]:
+    """Run a write that locks the rows it writes (an ``INSERT .. ON CONFLICT DO UPDATE`` of
+    ``rows`` in sorted key order, say) under the same rules as :func:`lock`. The test switch cannot take
+    such a lock away: a caller that honours it decides before the write instead of after it."""
+    _note_rank(session, rank)
+    await _set_timeout(session, settings)
+    result: Result[Any] = await session.execute(statement, rows)
     return result
 
 

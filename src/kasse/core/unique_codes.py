@@ -8,18 +8,29 @@ after a clash.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import Column, Row, Table
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
-from kasse.core.sql import upsert
+from kasse.core.sql import INSERTS
 
 K = TypeVar("K", bound=Hashable)
 # Draws of a group's missing codes before giving up; a second one is needed about once in a
 # million draws with a million codes issued, a tenth would mean a broken generator.
 MAX_DRAWS = 10
+
+
+@functools.cache
+def _insert_new(
+    dialect: str, table: Table, code_column: str, returning: tuple[Column[Any], ...]
+) -> ReturningInsert[Any]:
+    """Built once per table (see core/sql.py)."""
+    insert = INSERTS[dialect](table).on_conflict_do_nothing(index_elements=[table.c[code_column]])
+    return insert.returning(*returning)
 
 
 class CodesExhausted(RuntimeError):
@@ -33,7 +44,7 @@ async def insert_unique_codes(
     wanted: Mapping[K, int],
     draw: Callable[[K], dict[str, Any]],
     group_of: Callable[[Row[Any]], K],
-    returning: Sequence[Column[Any]],
+    returning: tuple[Column[Any], ...],
 ) -> list[Row[Any]]:
     """Insert ``wanted[k]`` rows for each group ``k``, each made by ``draw(k)`` around a random
     code in ``code_column``; returns the ``returning`` columns of every inserted row."""
@@ -47,13 +58,8 @@ async def insert_unique_codes(
             for _ in range(count):
                 values = draw(group)
                 drawn.setdefault(values[code_column], values)  # drawn twice in one batch: once
-        statement = (
-            upsert(session, table)
-            .values(list(drawn.values()))
-            .on_conflict_do_nothing(index_elements=[table.c[code_column]])
-            .returning(*returning)
-        )
-        for returned in await session.execute(statement):
+        statement = _insert_new(session.get_bind().dialect.name, table, code_column, returning)
+        for returned in await session.execute(statement, list(drawn.values())):
             inserted.append(returned)
             missing[group_of(returned)] -= 1
         missing = {group: count for group, count in missing.items() if count > 0}

@@ -26,6 +26,8 @@ from kasse.coupons.codes import CODE_LENGTH, normalize
 from kasse.models import CouponCode, CouponRedemption, CouponSale, Order, OrderItem
 from kasse.settings import Settings
 
+INSERT_REDEMPTIONS = insert(table_of(CouponRedemption))
+
 
 def is_active(now: datetime) -> ColumnElement[bool]:
     return or_(CouponRedemption.valid_until.is_(None), CouponRedemption.valid_until > now)
@@ -189,7 +191,7 @@ async def record_payment(
     if redemptions:
         columns = ("order_id", "coupon_code_id", "position", "amount_cents", "returned_cents")
         await session.execute(
-            insert(table_of(CouponRedemption)),
+            INSERT_REDEMPTIONS,
             [
                 {
                     **{c: getattr(r, c) for c in columns},

@@ -116,7 +116,7 @@ async def check(session: AsyncSession, instance: Instance, scan: Scan) -> Outcom
     scan.principal.require(ENTRY_ACCESS)
     holding = await _find_holding(session, scan.barcode)
     outcome = await _judge(_check_rules(session, scan, holding))
-    if instance.read_engine is instance.write_engine:
+    if not instance.is_sqlite:
         await _log(session, scan, "check", holding, outcome)
         return outcome
     async with instance.write_sessions() as log_session, log_session.begin():

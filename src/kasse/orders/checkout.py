@@ -27,7 +27,6 @@ from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.availability.capacity import (
-    add_sold,
     drop_holds,
     hold_for_order_items,
     lock_slots,
@@ -49,6 +48,11 @@ from kasse.orders.schemas import OrderCreate
 from kasse.orders.shapes import ShapeRows, order_shape
 
 SOURCES = {"reseller": "resellershop", "cashpoint": "cashpoint", "user": "api"}
+# built once (see core/sql.py)
+INSERT_ORDER = insert(table_of(Order)).returning(table_of(Order).c.id)
+INSERT_ITEMS = insert(table_of(OrderItem)).returning(
+    table_of(OrderItem).c.id, table_of(OrderItem).c.position
+)
 
 
 @dataclass(frozen=True)
@@ -120,17 +124,16 @@ async def create_order(
     await _redeem_reservations(ctx.session, claims.reservation_ids)
     # The recount under the lock leaves out this order's own holds (two-phase), written above.
     held = [item.id for item in rows.items] if not binding else []
-    slot_ids = await lock_slots(
+    await lock_slots(
         ctx.session,
         ctx.catalog,
         claims.slots,
         ctx.now,
         ctx.settings,
+        sell=binding,
         ignore_reservations=claims.reservation_ids,
         ignore_order_items=held,
     )
-    if binding:
-        await add_sold(ctx.session, slot_ids, claims.slots)
     return order_shape(ctx, rows, detail=True)
 
 
@@ -185,8 +188,7 @@ async def _write_order(
         "suppress_mail": False,
         "invoice": False,
     }
-    orders = table_of(Order)
-    order_id = await ctx.session.scalar(insert(orders).values(values).returning(orders.c.id))
+    order_id = await ctx.session.scalar(INSERT_ORDER, values)
     assert order_id is not None
     return Order(id=order_id, **values)
 
@@ -206,9 +208,7 @@ async def _write_items(
         }
         for p in planned
     ]
-    items = table_of(OrderItem)
-    written = await session.execute(insert(items).returning(items.c.id, items.c.position), rows)
-    ids = {position: item_id for item_id, position in written}
+    ids = {position: item_id for item_id, position in await session.execute(INSERT_ITEMS, rows)}
     return {
         row["position"]: OrderItem(id=ids[row["position"]], cancelled_at=None, **row)
         for row in rows

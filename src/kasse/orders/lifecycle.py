@@ -15,7 +15,6 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.availability.capacity import (
-    add_sold,
     draws_of,
     drop_order_item_holds,
     extend_order_item_holds,
@@ -112,11 +111,16 @@ async def _make_binding(ctx: RequestContext, order: Order) -> None:
         await kind.bind(ctx, await kind.load(ctx.session, ctx.catalog, ids))
     wanted = await draws_of(ctx.session, item_ids)
     # Last, as at creation: the slots' lock is held for the recount, the update and the commit.
-    row_ids = await lock_slots(
-        ctx.session, ctx.catalog, wanted, ctx.now, ctx.settings, ignore_order_items=item_ids
+    await lock_slots(
+        ctx.session,
+        ctx.catalog,
+        wanted,
+        ctx.now,
+        ctx.settings,
+        sell=True,
+        ignore_order_items=item_ids,
     )
     await drop_order_item_holds(ctx.session, item_ids)
-    await add_sold(ctx.session, row_ids, wanted)
     order.status = "finalized"
     order.finalized_at = ctx.now
     order.expires_at = None
