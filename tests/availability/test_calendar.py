@@ -1,8 +1,8 @@
-"""GET /api/v4/tickets/calendar: bookability per day, at most 31 days per call."""
+"""GET /api/v4/tickets/calendar: bookability per day, at most 93 days per call."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -162,48 +162,73 @@ async def test_a_held_reservation_counts_until_it_expires(kasse, day):
     assert await calendar(kasse, query) == {day.isoformat(): "available"}
 
 
+def spaced(kasse: Any, day: date, clock_time: str) -> str:
+    """A slot start as the reference writes it in a calendar's quotas: ``2026-07-06 11:00:00 +0200``."""
+    moment = datetime.fromisoformat(kasse.local(day, clock_time))
+    return moment.strftime("%Y-%m-%d %H:%M:%S %z")
+
+
 async def test_depth_all_lists_the_quotas_per_day(kasse, day):
     end = day + timedelta(days=5)
     await buy(kasse, 5, 4, kasse.local(day, "10:30"), 1800)
     data = await calendar(kasse, f"ticket_ids[]=5&start_at={day}&end_at={end}&depth=all")
     assert list(data) == week_of(day)[:6]
     # Monday is closed: its quotas have no slots (as /capacities says for that day).
-    monday = await kasse.client.get(f"/api/v4/tickets/capacities?ticket_ids[]=5&date={end}")
-    assert data[end.isoformat()] == monday.json()["data"]
-    assert all(q["capacities"] == {} for q in data[end.isoformat()].values())
+    assert data[end.isoformat()] == [
+        {"quota": {"id": 1, "tickets": [5], "capacities": []}},
+        {"quota": {"id": 2, "tickets": [5], "capacities": []}},
+    ]
     first = data[day.isoformat()]
-    assert set(first) == {"1", "2"}
-    assert first["1"]["tickets"] == [5]
-    assert first["2"]["capacities"][kasse.local(day, "10:30")] == 26
-    assert first["2"]["capacities"][kasse.local(day, "10:00")] == 30
-    assert first["1"]["capacities"][kasse.local(day, "10:30")] == 46
-    assert first["2"]["total_capacities"][kasse.local(day, "10:30")] == 30
-    assert len(first["1"]["capacities"]) == 15
+    assert [entry["quota"]["id"] for entry in first] == [1, 2]
+    hall, slots = (entry["quota"] for entry in first)
+    assert hall["tickets"] == [5]
+    # One single-key object per slot, in time order, the reference's way.
+    assert all(len(c) == 1 for c in hall["capacities"])
+    assert len(hall["capacities"]) == 15
+    assert {spaced(kasse, day, "10:30"): 26} in slots["capacities"]
+    assert {spaced(kasse, day, "10:00"): 30} in slots["capacities"]
+    assert {spaced(kasse, day, "10:30"): 46} in hall["capacities"]
     # The same day through /capacities gives the same numbers.
     r = await kasse.client.get(f"/api/v4/tickets/capacities?ticket_ids[]=5&date={day}")
-    assert r.json()["data"] == first
+    by_quota = r.json()["data"]
+    for quota in (hall, slots):
+        listed = {k: v for c in quota["capacities"] for k, v in c.items()}
+        assert list(listed.values()) == list(by_quota[str(quota["id"])]["capacities"].values())
 
 
-async def test_31_days_are_fine_32_are_not(kasse, day):
-    end = day + timedelta(days=30)
+async def test_93_days_are_fine_94_are_not(kasse, day):
+    end = day + timedelta(days=92)
     data = await calendar(kasse, f"ticket_ids[]=1&start_at={day}&end_at={end}")
-    assert len(data) == 31
+    assert len(data) == 93
     assert next(iter(data)) == day.isoformat()
     assert list(data)[-1] == end.isoformat()
     r = await kasse.client.get(
         f"/api/v4/tickets/calendar?ticket_ids[]=1&start_at={day}&end_at={end + timedelta(days=1)}"
     )
     assert r.status_code == 422, r.text
-    assert "error" in r.json()
+    assert set(r.json()) == {"error"}
+    assert "at most 93 days per call (94 asked)" in r.json()["error"]
 
 
-async def test_the_range_defaults_to_31_days_from_today(kasse):
+async def test_a_month_as_date_pickers_ask_for_it_is_fine(kasse, day):
+    """start..start + 1 month is 32 days with both ends; some pickers ask for 46 days."""
+    for days in (32, 46):
+        end = day + timedelta(days=days - 1)
+        data = await calendar(kasse, f"ticket_ids[]=1&start_at={day}&end_at={end}")
+        assert len(data) == days
+
+
+async def test_the_range_ends_with_the_month_of_its_start_by_default(kasse):
     today = kasse.clock.now().astimezone(kasse.instance.tz).date()
     data = await calendar(kasse, "ticket_ids[]=1")
-    assert list(data) == [(today + timedelta(days=i)).isoformat() for i in range(31)]
-    data = await calendar(kasse, f"ticket_ids[]=1&start_at={today + timedelta(days=3)}")
-    assert len(data) == 31
-    assert next(iter(data)) == (today + timedelta(days=3)).isoformat()
+    assert next(iter(data)) == today.isoformat()
+    last = date.fromisoformat(list(data)[-1])
+    assert (last.month, (last + timedelta(days=1)).day) == (today.month, 1)
+    assert len(data) == (last - today).days + 1
+    data = await calendar(kasse, "ticket_ids[]=1&start_at=2030-02-10")
+    assert list(data) == [f"2030-02-{d:02d}" for d in range(10, 29)]
+    data = await calendar(kasse, "ticket_ids[]=1&start_at=2032-02-29")
+    assert list(data) == ["2032-02-29"]
 
 
 async def test_past_days_are_unavailable(kasse, day):
