@@ -7,43 +7,7 @@ from typing import Any
 
 import pytest
 
-WEEK = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
-
-# A museum open every day with two tiny quotas: a day ticket (500) and two hourly slots (501).
-TINY = {
-    "museums": [
-        {
-            "id": 50,
-            "title": "Kleines Haus",
-            "opening_hours": dict.fromkeys(WEEK, "09:00-17:00"),
-        }
-    ],
-    "quotas": [
-        {"id": 50, "title": "winzig", "capacity": 3},
-        {"id": 51, "title": "winzig Zeitfenster", "capacity": 2},
-    ],
-    "tickets": [
-        {
-            "id": 500,
-            "title": "Tageskarte klein",
-            "ticket_type": "normal",
-            "price_cents": 500,
-            "museum_ids": [50],
-            "quota_ids": [50],
-        },
-        {
-            "id": 501,
-            "title": "Zeitfenster klein",
-            "ticket_type": "time_slot",
-            "entry_duration": 60,
-            "first_entry": "09:00",
-            "last_entry": "10:00",
-            "price_cents": 300,
-            "museum_ids": [50],
-            "quota_ids": [51],
-        },
-    ],
-}
+from tests.availability.support import TINY
 
 
 async def calendar(kasse: Any, query: str, **headers: str) -> dict[str, Any]:
@@ -270,4 +234,62 @@ async def test_bad_parameters_are_422(kasse, query):
 async def test_an_unknown_ticket_is_404(kasse, day):
     r = await kasse.client.get(f"/api/v4/tickets/calendar?ticket_ids[]=999&start_at={day}")
     assert r.status_code == 404, r.text
+    assert "error" in r.json()
+
+
+# --- the /tickets filters ----------------------------------------------------------------------
+
+
+async def test_by_ticket_ids_is_the_references_name_for_ticket_ids(kasse, day):
+    end = day + timedelta(days=6)
+    plain = await calendar(kasse, f"ticket_ids[]=3&ticket_ids[]=11&start_at={day}&end_at={end}")
+    named = await calendar(
+        kasse, f"by_ticket_ids[]=3&by_ticket_ids[]=11&start_at={day}&end_at={end}"
+    )
+    mixed = await calendar(kasse, f"by_ticket_ids[]=3&ticket_ids[]=11&start_at={day}&end_at={end}")
+    assert named == plain == mixed
+    r = await kasse.client.get(f"/api/v4/tickets/calendar?by_ticket_ids[]=999&start_at={day}")
+    assert r.status_code == 404, r.text
+
+
+async def test_the_tickets_filters_pick_what_the_calendar_looks_at(kasse, day):
+    await kasse.load(TINY)
+    await buy(kasse, 500, 3, kasse.local(day, "12:00"), 500)  # the day ticket is sold out
+    query = f"start_at={day}&end_at={day}&depth=availability_status"
+    small = "by_museum_ids[]=50"
+    assert await calendar(kasse, f"{query}&{small}") == {day.isoformat(): "available"}
+    assert await calendar(kasse, f"{query}&{small}&by_ticket_type=normal") == {
+        day.isoformat(): "fully_booked"
+    }
+    assert await calendar(kasse, f"{query}&{small}&by_ticket_types[]=time_slot") == {
+        day.isoformat(): "available"
+    }
+    # Every museum together: the demo museum has room.
+    assert await calendar(kasse, f"{query}&by_ticket_type=normal") == {day.isoformat(): "available"}
+    # No ticket of museum 50 belongs to an exhibition; nothing bookable, nothing to look at.
+    assert await calendar(kasse, f"{query}&{small}&by_exhibition_ids[]=1") == {
+        day.isoformat(): "unavailable"
+    }
+    assert await calendar(kasse, f"{query}&{small}&by_bookable=false") == {
+        day.isoformat(): "unavailable"
+    }
+    assert await calendar(kasse, f"{query}&{small}&q=zeitfenster") == {day.isoformat(): "available"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "by_museum_ids[]=x",
+        "by_museum_ids[]=1.5",
+        "by_exhibition_ids[]=0",
+        "by_ticket_ids[]=-3",
+        "by_ticket_type=museum",
+        "by_ticket_types[]=normal&by_ticket_types[]=bogus",
+        "by_bookable=perhaps",
+        "reservations[]=not%20a%20token",
+    ],
+)
+async def test_malformed_filters_are_422(kasse, query):
+    r = await kasse.client.get(f"/api/v4/tickets/calendar?{query}")
+    assert r.status_code == 422, r.text
     assert "error" in r.json()
