@@ -52,6 +52,9 @@ NO_STORE_TAGS = frozenset({"reservations", "orders", "documents", "annual", "ent
 
 log = logging.getLogger("kasse")
 
+# The session credentials of shop visitors, the convention of shop front-ends written for go~mus.
+SESSION_HEADERS = ("access-token", "client", "uid", "expiry", "token-type")
+
 # The body bound of those operations for a request without a token (any order fits).
 ANONYMOUS_BODY_BYTES = 64 * 1024
 
@@ -142,7 +145,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"],
+        allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"]
+        + list(SESSION_HEADERS),
+        # A shop front-end reads a visitor's renewed session from these answer headers.
+        expose_headers=list(SESSION_HEADERS),
     )
     if settings.trusted_proxies:
         # Outermost: the limits and uvicorn's access log both see the address it forwards.

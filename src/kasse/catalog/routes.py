@@ -57,13 +57,16 @@ from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
 from kasse.core.clock import Clock
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal
 from kasse.core.i18n import translate
-from kasse.core.pagination import PageParams
+from kasse.core.pagination import MAX_PER_PAGE, PageParams
 from kasse.core.params import IsoDate
 from kasse.core.times import local_minute, render, today
 from kasse.core.wire import ParamLookupId
 from kasse.models import Exhibition
 
 router = APIRouter(tags=["catalog"])
+
+# The go~mus API version whose wire format kasse speaks (the public reference's).
+API_VERSION = "4.4"
 
 ValidAt = Annotated[
     IsoDate | None,
@@ -415,15 +418,25 @@ async def version(instance: CurrentInstance, clock: CurrentClock) -> VersionEnve
     settings = instance.settings
     return VersionEnvelope(
         version=Version(
-            system=f"kasse {__version__}",
-            api="v4",
+            system=__version__,
+            api=API_VERSION,
+            release="kasse",
             time=_at(clock.now(), instance.tz),
             zone=settings.time_zone,
             currency=settings.currency,
+            per_page=MAX_PER_PAGE,
         )
     )
 
 
-@router.get("/whoami", tags=["lookups"], summary="The caller's access level and museums")
+@router.get(
+    "/whoami",
+    tags=["lookups"],
+    summary="The caller's access level and museums",
+    response_model_exclude_unset=True,
+)
 async def whoami(catalog: CurrentCatalog, principal: CurrentPrincipal) -> WhoAmI:
+    if principal.access in ("public", "customer"):
+        # The reference names museums only for staff and resellers.
+        return WhoAmI(access=principal.access)
     return WhoAmI(access=principal.access, museums=service.visible_museum_ids(catalog, principal))
