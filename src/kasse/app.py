@@ -43,6 +43,7 @@ from kasse.orders.housekeeping import run_housekeeping
 from kasse.orders.routes import router as orders_router
 from kasse.reservations.routes import router as reservations_router
 from kasse.settings import Settings
+from kasse.shop.routes import router as shop_router
 
 API_PREFIX = "/api/v4"
 # Operations of these tags need a token; every other one also answers the public (no token).
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(coupons_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(documents_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(annual_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(shop_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     # Turnstiles and scanners speak the go~mus v3 entry paths.
     app.include_router(entry_router, prefix="/api/v3", responses=ERROR_RESPONSES)
     app.include_router(health_router)
@@ -145,8 +147,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"]
-        + list(SESSION_HEADERS),
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "X-Shop-Url",
+            "Idempotency-Key",
+            *SESSION_HEADERS,
+        ],
         # A shop front-end reads a visitor's renewed session from these answer headers.
         expose_headers=list(SESSION_HEADERS),
     )
