@@ -36,6 +36,7 @@ from kasse.coupons.ratelimit import code_attempt_limiter
 from kasse.coupons.routes import router as coupons_router
 from kasse.documents.routes import router as documents_router
 from kasse.entry.routes import router as entry_router
+from kasse.entry.routes import v4_router as entry_v4_router
 from kasse.health.routes import router as health_router
 from kasse.mail.sender import run_mail_senders
 from kasse.orders import mails as _order_mails  # noqa: F401  (registers the mail composers)
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(documents_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(annual_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(shop_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(entry_v4_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     # Turnstiles and scanners speak the go~mus v3 entry paths.
     app.include_router(entry_router, prefix="/api/v3", responses=ERROR_RESPONSES)
     app.include_router(health_router)
