@@ -43,7 +43,7 @@ TINY = {
     ],
 }
 
-PRICES = {1: 1200, 2: 600, 3: 1400, 4: 700, 5: 1800, 6: 1900, 9: 2400, 10: 1000, 11: 1000}
+PRICES = {1: 1200, 2: 600, 3: 1400, 4: 700, 5: 1800, 6: 1900, 7: 1500, 9: 2400, 10: 1000, 11: 1000}
 
 
 def slots(kasse: Any, day: date, first: str, last: str, step: int = 30) -> list[str]:
@@ -57,7 +57,8 @@ def slots(kasse: Any, day: date, first: str, last: str, step: int = 30) -> list[
     return out
 
 
-async def buy(kasse: Any, *items: tuple[int, int, str], who: str = "reseller") -> None:
+async def buy(kasse: Any, *items: tuple[int, int, str | None], who: str = "reseller") -> Any:
+    """One order of ``(ticket_id, quantity, time)`` items; returns the order."""
     body = {
         "items": [
             {"type": "Ticket", "attributes": {"id": t, "quantity": q, "time": when}}
@@ -67,3 +68,4 @@ async def buy(kasse: Any, *items: tuple[int, int, str], who: str = "reseller") -
     }
     r = await kasse.client.post("/api/v4/orders", json=body, headers=kasse.auth(who))
     assert r.status_code == 200, r.text
+    return r.json()["order"]
