@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import text
+from tests.conftest import migrated_database_named
 
 from kasse.core.db import open_instance
 from kasse.migrations import alembic_config, upgrade
 from kasse.settings import Settings
-from tests.conftest import migrated_database_named
 
 SCANNED = datetime(2026, 11, 1, 9, 0)
 
