@@ -190,6 +190,8 @@ MASTER_TABLES = frozenset(
         "ticket_exhibitions",
         "ticket_quotas",
         "coupons",
+        "entry_zones",
+        "shops",
     }
 )
 LIVE_TABLES = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in MASTER_TABLES]

@@ -119,8 +119,10 @@ class ApiToken:
     case means to send none (a header passed to the call would be sent regardless)."""
 
     def get(self, case: schemathesis.Case, ctx: AuthContext) -> str:
-        # Turnstiles (the v3 entry paths) scan with cash point tokens; everything else as a reseller.
-        return TOKENS["cashpoint" if case.path.startswith("/api/v3/") else "reseller"]
+        # Turnstiles and scanners (the v3 entry paths, /api/v4/entry) scan with cash point
+        # tokens; everything else as a reseller.
+        scanning = case.path.startswith(("/api/v3/", "/api/v4/entry/"))
+        return TOKENS["cashpoint" if scanning else "reseller"]
 
     def set(self, case: schemathesis.Case, data: str, ctx: AuthContext) -> None:
         if case.headers is None:

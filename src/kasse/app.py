@@ -37,12 +37,14 @@ from kasse.coupons.routes import router as coupons_router
 from kasse.documents import mails as _order_mails  # noqa: F401  (registers the mail composers)
 from kasse.documents.routes import router as documents_router
 from kasse.entry.routes import router as entry_router
+from kasse.entry.routes import v4_router as entry_v4_router
 from kasse.health.routes import router as health_router
 from kasse.mail.sender import run_mail_senders
 from kasse.orders.housekeeping import run_housekeeping
 from kasse.orders.routes import router as orders_router
 from kasse.reservations.routes import router as reservations_router
 from kasse.settings import Settings
+from kasse.shop.routes import router as shop_router
 
 API_PREFIX = "/api/v4"
 # Operations of these tags need a token; every other one also answers the public (no token).
@@ -51,6 +53,9 @@ TOKEN_REQUIRED_TAGS = frozenset({"reservations", "orders", "entry"})
 NO_STORE_TAGS = frozenset({"reservations", "orders", "documents", "annual", "entry"})
 
 log = logging.getLogger("kasse")
+
+# The session credentials of shop visitors, the convention of shop front-ends written for go~mus.
+SESSION_HEADERS = ("access-token", "client", "uid", "expiry", "token-type")
 
 # The body bound of those operations for a request without a token (any order fits).
 ANONYMOUS_BODY_BYTES = 64 * 1024
@@ -132,6 +137,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(coupons_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(documents_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(annual_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(shop_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(entry_v4_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     # Turnstiles and scanners speak the go~mus v3 entry paths.
     app.include_router(entry_router, prefix="/api/v3", responses=ERROR_RESPONSES)
     app.include_router(health_router)
@@ -142,7 +149,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "X-Shop-Url", "Idempotency-Key"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "X-Shop-Url",
+            "Idempotency-Key",
+            *SESSION_HEADERS,
+        ],
+        # A shop front-end reads a visitor's renewed session from these answer headers.
+        expose_headers=list(SESSION_HEADERS),
     )
     if settings.trusted_proxies:
         # Outermost: the limits and uvicorn's access log both see the address it forwards.

@@ -8,6 +8,8 @@ from functools import cached_property
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kasse.shop.payment_modes import PAYMENT_MODES
+
 
 def normalize_database_url(url: str) -> str:
     """Accept the plain ``sqlite://`` / ``postgresql://`` forms and pick the async drivers."""
@@ -84,6 +86,9 @@ class Settings(BaseSettings):
     # is killed and replaced. uvicorn's 5 s killed workers that were still starting on a busy host.
     worker_healthcheck_seconds: int = 30
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+    # What GET /api/v4/shop offers shop front-ends, the first being the default: invoice,
+    # prepayment, on_site (kasse.shop.payment_modes).
+    payment_modes: list[str] = Field(default_factory=lambda: ["invoice"], min_length=1)
     log_level: str = "info"
     # smtp://user:pass@host:port (smtp+starttls://, smtps://) or file:///folder (one .eml per mail)
     mail_url: str = "file://./var/mail"
@@ -104,6 +109,16 @@ class Settings(BaseSettings):
     @classmethod
     def _normalize(cls, value: str) -> str:
         return normalize_database_url(value)
+
+    @field_validator("payment_modes")
+    @classmethod
+    def _known_payment_modes(cls, value: list[str]) -> list[str]:
+        unknown = [name for name in value if name not in PAYMENT_MODES]
+        if unknown:
+            raise ValueError(
+                f"unknown payment modes {', '.join(unknown)}; known: {', '.join(PAYMENT_MODES)}"
+            )
+        return list(dict.fromkeys(value))
 
     @field_validator("trusted_proxies")
     @classmethod

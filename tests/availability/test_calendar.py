@@ -1,49 +1,13 @@
-"""GET /api/v4/tickets/calendar: bookability per day, at most 31 days per call."""
+"""GET /api/v4/tickets/calendar: bookability per day, at most 93 days per call."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 
-WEEK = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
-
-# A museum open every day with two tiny quotas: a day ticket (500) and two hourly slots (501).
-TINY = {
-    "museums": [
-        {
-            "id": 50,
-            "title": "Kleines Haus",
-            "opening_hours": dict.fromkeys(WEEK, "09:00-17:00"),
-        }
-    ],
-    "quotas": [
-        {"id": 50, "title": "winzig", "capacity": 3},
-        {"id": 51, "title": "winzig Zeitfenster", "capacity": 2},
-    ],
-    "tickets": [
-        {
-            "id": 500,
-            "title": "Tageskarte klein",
-            "ticket_type": "normal",
-            "price_cents": 500,
-            "museum_ids": [50],
-            "quota_ids": [50],
-        },
-        {
-            "id": 501,
-            "title": "Zeitfenster klein",
-            "ticket_type": "time_slot",
-            "entry_duration": 60,
-            "first_entry": "09:00",
-            "last_entry": "10:00",
-            "price_cents": 300,
-            "museum_ids": [50],
-            "quota_ids": [51],
-        },
-    ],
-}
+from tests.availability.support import TINY
 
 
 async def calendar(kasse: Any, query: str, **headers: str) -> dict[str, Any]:
@@ -162,48 +126,73 @@ async def test_a_held_reservation_counts_until_it_expires(kasse, day):
     assert await calendar(kasse, query) == {day.isoformat(): "available"}
 
 
+def spaced(kasse: Any, day: date, clock_time: str) -> str:
+    """A slot start as the reference writes it in a calendar's quotas: ``2026-07-06 11:00:00 +0200``."""
+    moment = datetime.fromisoformat(kasse.local(day, clock_time))
+    return moment.strftime("%Y-%m-%d %H:%M:%S %z")
+
+
 async def test_depth_all_lists_the_quotas_per_day(kasse, day):
     end = day + timedelta(days=5)
     await buy(kasse, 5, 4, kasse.local(day, "10:30"), 1800)
     data = await calendar(kasse, f"ticket_ids[]=5&start_at={day}&end_at={end}&depth=all")
     assert list(data) == week_of(day)[:6]
     # Monday is closed: its quotas have no slots (as /capacities says for that day).
-    monday = await kasse.client.get(f"/api/v4/tickets/capacities?ticket_ids[]=5&date={end}")
-    assert data[end.isoformat()] == monday.json()["data"]
-    assert all(q["capacities"] == {} for q in data[end.isoformat()].values())
+    assert data[end.isoformat()] == [
+        {"quota": {"id": 1, "tickets": [5], "capacities": []}},
+        {"quota": {"id": 2, "tickets": [5], "capacities": []}},
+    ]
     first = data[day.isoformat()]
-    assert set(first) == {"1", "2"}
-    assert first["1"]["tickets"] == [5]
-    assert first["2"]["capacities"][kasse.local(day, "10:30")] == 26
-    assert first["2"]["capacities"][kasse.local(day, "10:00")] == 30
-    assert first["1"]["capacities"][kasse.local(day, "10:30")] == 46
-    assert first["2"]["total_capacities"][kasse.local(day, "10:30")] == 30
-    assert len(first["1"]["capacities"]) == 15
+    assert [entry["quota"]["id"] for entry in first] == [1, 2]
+    hall, slots = (entry["quota"] for entry in first)
+    assert hall["tickets"] == [5]
+    # One single-key object per slot, in time order, the reference's way.
+    assert all(len(c) == 1 for c in hall["capacities"])
+    assert len(hall["capacities"]) == 15
+    assert {spaced(kasse, day, "10:30"): 26} in slots["capacities"]
+    assert {spaced(kasse, day, "10:00"): 30} in slots["capacities"]
+    assert {spaced(kasse, day, "10:30"): 46} in hall["capacities"]
     # The same day through /capacities gives the same numbers.
     r = await kasse.client.get(f"/api/v4/tickets/capacities?ticket_ids[]=5&date={day}")
-    assert r.json()["data"] == first
+    by_quota = r.json()["data"]
+    for quota in (hall, slots):
+        listed = {k: v for c in quota["capacities"] for k, v in c.items()}
+        assert list(listed.values()) == list(by_quota[str(quota["id"])]["capacities"].values())
 
 
-async def test_31_days_are_fine_32_are_not(kasse, day):
-    end = day + timedelta(days=30)
+async def test_93_days_are_fine_94_are_not(kasse, day):
+    end = day + timedelta(days=92)
     data = await calendar(kasse, f"ticket_ids[]=1&start_at={day}&end_at={end}")
-    assert len(data) == 31
+    assert len(data) == 93
     assert next(iter(data)) == day.isoformat()
     assert list(data)[-1] == end.isoformat()
     r = await kasse.client.get(
         f"/api/v4/tickets/calendar?ticket_ids[]=1&start_at={day}&end_at={end + timedelta(days=1)}"
     )
     assert r.status_code == 422, r.text
-    assert "error" in r.json()
+    assert set(r.json()) == {"error"}
+    assert "at most 93 days per call (94 asked)" in r.json()["error"]
 
 
-async def test_the_range_defaults_to_31_days_from_today(kasse):
+async def test_a_month_as_date_pickers_ask_for_it_is_fine(kasse, day):
+    """start..start + 1 month is 32 days with both ends; some pickers ask for 46 days."""
+    for days in (32, 46):
+        end = day + timedelta(days=days - 1)
+        data = await calendar(kasse, f"ticket_ids[]=1&start_at={day}&end_at={end}")
+        assert len(data) == days
+
+
+async def test_the_range_ends_with_the_month_of_its_start_by_default(kasse):
     today = kasse.clock.now().astimezone(kasse.instance.tz).date()
     data = await calendar(kasse, "ticket_ids[]=1")
-    assert list(data) == [(today + timedelta(days=i)).isoformat() for i in range(31)]
-    data = await calendar(kasse, f"ticket_ids[]=1&start_at={today + timedelta(days=3)}")
-    assert len(data) == 31
-    assert next(iter(data)) == (today + timedelta(days=3)).isoformat()
+    assert next(iter(data)) == today.isoformat()
+    last = date.fromisoformat(list(data)[-1])
+    assert (last.month, (last + timedelta(days=1)).day) == (today.month, 1)
+    assert len(data) == (last - today).days + 1
+    data = await calendar(kasse, "ticket_ids[]=1&start_at=2030-02-10")
+    assert list(data) == [f"2030-02-{d:02d}" for d in range(10, 29)]
+    data = await calendar(kasse, "ticket_ids[]=1&start_at=2032-02-29")
+    assert list(data) == ["2032-02-29"]
 
 
 async def test_past_days_are_unavailable(kasse, day):
@@ -245,4 +234,62 @@ async def test_bad_parameters_are_422(kasse, query):
 async def test_an_unknown_ticket_is_404(kasse, day):
     r = await kasse.client.get(f"/api/v4/tickets/calendar?ticket_ids[]=999&start_at={day}")
     assert r.status_code == 404, r.text
+    assert "error" in r.json()
+
+
+# --- the /tickets filters ----------------------------------------------------------------------
+
+
+async def test_by_ticket_ids_is_the_references_name_for_ticket_ids(kasse, day):
+    end = day + timedelta(days=6)
+    plain = await calendar(kasse, f"ticket_ids[]=3&ticket_ids[]=11&start_at={day}&end_at={end}")
+    named = await calendar(
+        kasse, f"by_ticket_ids[]=3&by_ticket_ids[]=11&start_at={day}&end_at={end}"
+    )
+    mixed = await calendar(kasse, f"by_ticket_ids[]=3&ticket_ids[]=11&start_at={day}&end_at={end}")
+    assert named == plain == mixed
+    r = await kasse.client.get(f"/api/v4/tickets/calendar?by_ticket_ids[]=999&start_at={day}")
+    assert r.status_code == 404, r.text
+
+
+async def test_the_tickets_filters_pick_what_the_calendar_looks_at(kasse, day):
+    await kasse.load(TINY)
+    await buy(kasse, 500, 3, kasse.local(day, "12:00"), 500)  # the day ticket is sold out
+    query = f"start_at={day}&end_at={day}&depth=availability_status"
+    small = "by_museum_ids[]=50"
+    assert await calendar(kasse, f"{query}&{small}") == {day.isoformat(): "available"}
+    assert await calendar(kasse, f"{query}&{small}&by_ticket_type=normal") == {
+        day.isoformat(): "fully_booked"
+    }
+    assert await calendar(kasse, f"{query}&{small}&by_ticket_types[]=time_slot") == {
+        day.isoformat(): "available"
+    }
+    # Every museum together: the demo museum has room.
+    assert await calendar(kasse, f"{query}&by_ticket_type=normal") == {day.isoformat(): "available"}
+    # No ticket of museum 50 belongs to an exhibition; nothing bookable, nothing to look at.
+    assert await calendar(kasse, f"{query}&{small}&by_exhibition_ids[]=1") == {
+        day.isoformat(): "unavailable"
+    }
+    assert await calendar(kasse, f"{query}&{small}&by_bookable=false") == {
+        day.isoformat(): "unavailable"
+    }
+    assert await calendar(kasse, f"{query}&{small}&q=zeitfenster") == {day.isoformat(): "available"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "by_museum_ids[]=x",
+        "by_museum_ids[]=1.5",
+        "by_exhibition_ids[]=0",
+        "by_ticket_ids[]=-3",
+        "by_ticket_type=museum",
+        "by_ticket_types[]=normal&by_ticket_types[]=bogus",
+        "by_bookable=perhaps",
+        "reservations[]=not%20a%20token",
+    ],
+)
+async def test_malformed_filters_are_422(kasse, query):
+    r = await kasse.client.get(f"/api/v4/tickets/calendar?{query}")
+    assert r.status_code == 422, r.text
     assert "error" in r.json()

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
-PRICES = {1: 1200, 2: 600, 3: 1400, 4: 700, 5: 1800, 6: 1900, 9: 2400, 10: 1000, 11: 1000}
-
-
-def slots(kasse: Any, day: date, first: str, last: str, step: int = 30) -> list[str]:
-    h, m = (int(p) for p in first.split(":"))
-    end = tuple(int(p) for p in last.split(":"))
-    out = []
-    while (h, m) <= end:
-        out.append(kasse.local(day, f"{h:02d}:{m:02d}"))
-        m += step
-        h, m = h + m // 60, m % 60
-    return out
+from tests.availability.support import buy, slots
 
 
 async def get_capacities(kasse: Any, query: str, **headers: str) -> dict[str, Any]:
@@ -25,18 +14,6 @@ async def get_capacities(kasse: Any, query: str, **headers: str) -> dict[str, An
     body = r.json()
     assert set(body) == {"data"}
     return body["data"]
-
-
-async def buy(kasse: Any, *items: tuple[int, int, str], who: str = "reseller") -> None:
-    body = {
-        "items": [
-            {"type": "Ticket", "attributes": {"id": t, "quantity": q, "time": when}}
-            for t, q, when in items
-        ],
-        "total": sum(PRICES[t] * q for t, q, _ in items),
-    }
-    r = await kasse.client.post("/api/v4/orders", json=body, headers=kasse.auth(who))
-    assert r.status_code == 200, r.text
 
 
 async def test_capacities_are_grouped_by_quota(kasse, day):

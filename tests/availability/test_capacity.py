@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-PRICES = {1: 1200, 2: 600, 3: 1400, 4: 700, 5: 1800, 6: 1900, 7: 1500, 9: 2400, 10: 1000, 11: 1000}
+from tests.availability.support import buy
 
 
 def _half_hours(first: str, last: str) -> list[str]:
@@ -27,20 +27,6 @@ async def capacity(kasse: Any, ticket_id: int, day: date | str, **headers: str) 
     body = r.json()
     assert set(body) == {"data"}
     return body["data"]
-
-
-async def buy(kasse: Any, *items: tuple[int, int, str | None], who: str = "reseller") -> Any:
-    """One order of ``(ticket_id, quantity, time)`` items; returns the order."""
-    body = {
-        "items": [
-            {"type": "Ticket", "attributes": {"id": t, "quantity": q, "time": when}}
-            for t, q, when in items
-        ],
-        "total": sum(PRICES[t] * q for t, q, _ in items),
-    }
-    r = await kasse.client.post("/api/v4/orders", json=body, headers=kasse.auth(who))
-    assert r.status_code == 200, r.text
-    return r.json()["order"]
 
 
 async def test_every_slot_is_listed_with_the_instance_offset(kasse, day):

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import delete
 from starlette.testclient import TestClient
-from tests.helpers import CONTROLLED_APP, IS_POSTGRES, truncate_all
 
 from kasse.app import create_app
 from kasse.catalog.loader import load_catalog_data
@@ -34,6 +33,7 @@ from kasse.models import (
     TicketSale,
 )
 from kasse.settings import Settings
+from tests.helpers import CONTROLLED_APP, IS_POSTGRES, truncate_all
 
 ALL_WEEK = {d: "09:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 CAPACITY = {71: 4, 72: 3}

@@ -68,3 +68,49 @@ async def test_configured_origins_restrict_answers(shop_only: httpx.AsyncClient)
     assert shop.headers["access-control-allow-origin"] == SHOP
     other = await shop_only.get("/openapi.json", headers={"Origin": OTHER})
     assert "access-control-allow-origin" not in other.headers
+
+
+SHOP_HEADERS = (
+    "authorization",
+    "content-type",
+    "x-shop-url",
+    "access-token",
+    "client",
+    "uid",
+    "expiry",
+    "token-type",
+)
+SESSION_HEADERS = {"access-token", "client", "uid", "expiry", "token-type"}
+
+
+async def test_preflight_allows_what_shop_front_ends_send(kasse: Kasse) -> None:
+    headers = {
+        "Origin": SHOP,
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": ", ".join(SHOP_HEADERS),
+    }
+    response = await kasse.client.options("/api/v4/shop", headers=headers)
+    assert response.status_code == 200, response.text
+    allowed = {
+        h.strip() for h in response.headers["access-control-allow-headers"].lower().split(",")
+    }
+    assert set(SHOP_HEADERS) <= allowed
+
+
+async def test_answers_expose_the_visitor_session_headers(kasse: Kasse) -> None:
+    response = await kasse.client.get("/api/v4/tickets", headers={"Origin": SHOP})
+    exposed = {h.strip() for h in response.headers["access-control-expose-headers"].split(",")}
+    assert exposed == SESSION_HEADERS
+
+
+async def test_configured_origins_still_restrict_the_shop_headers(
+    shop_only: httpx.AsyncClient,
+) -> None:
+    headers = {
+        "Origin": OTHER,
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "access-token, uid",
+    }
+    refused = await shop_only.options("/api/v4/shop", headers=headers)
+    assert refused.status_code == 400
+    assert "access-control-allow-origin" not in refused.headers

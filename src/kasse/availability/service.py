@@ -1,9 +1,15 @@
-"""Live availability answers: one ticket's capacity, capacities by quota, the calendar."""
+"""Live availability answers: one ticket's capacity, capacities by quota, the calendar, a day's
+tickets with their quotas.
+
+Each answer counts sold places and holds in one statement (``capacity.usage_of``) for every slot
+it shows. Holds of the caller's own reservations (``reservations[]``) are left out of the count:
+the places it holds are available to it.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -11,15 +17,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kasse.availability.booking import is_bookable_for
 from kasse.availability.capacity import SlotKey, Usage, free_places, usage_of
 from kasse.availability.slots import is_past, slot_starts
+from kasse.catalog.service import TicketFilter, TicketView, select_tickets
 from kasse.catalog.snapshot import Catalog, TicketData
 from kasse.core.auth import Principal
 from kasse.core.errors import NotFound, Unprocessable
-from kasse.core.times import render, today
+from kasse.core.times import render, render_spaced, today
+from kasse.reservations.service import own_reservation_ids
 
-MAX_CALENDAR_DAYS = 31
+# Date pickers ask for a month (32 days with both ends) and some for 46 days; a quarter is plenty.
+MAX_CALENDAR_DAYS = 93
 Depth = Literal["any", "all", "availability_status"]
 
 
@@ -28,6 +36,36 @@ class QuotaView:
     tickets: list[int]
     capacities: dict[str, int]
     total_capacities: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Asking:
+    """Who asks and when: the caller, its reservations (their holds left out), the clock."""
+
+    session: AsyncSession
+    catalog: Catalog
+    principal: Principal
+    now: datetime
+    tz: ZoneInfo
+    reservation_tokens: tuple[str, ...] = ()
+
+    async def usage(self, keys: set[SlotKey]) -> dict[SlotKey, Usage]:
+        own = await own_reservation_ids(self.session, self.principal, self.reservation_tokens)
+        return await usage_of(self.session, keys, self.now, ignore_reservations=own)
+
+
+@dataclass(frozen=True)
+class TicketDay:
+    """A ticket of a day's list with the places its slots have in total, ignoring sales."""
+
+    view: TicketView
+    total_capacities: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DayOverview:
+    tickets: list[TicketDay]
+    quotas: dict[str, QuotaView]
 
 
 def visible_ticket(catalog: Catalog, principal: Principal, ticket_id: int) -> TicketData:
@@ -57,19 +95,12 @@ def _keys(tickets: Iterable[TicketData], starts: dict[int, list[datetime]]) -> s
     return {(q, s) for t in tickets for s in starts[t.id] for q in t.quota_ids}
 
 
-async def ticket_capacity(
-    session: AsyncSession,
-    catalog: Catalog,
-    principal: Principal,
-    ticket_id: int,
-    day: date | None,
-    now: datetime,
-    tz: ZoneInfo,
-) -> dict[str, int]:
+async def ticket_capacity(ask: Asking, ticket_id: int, day: date | None) -> dict[str, int]:
     """Slot start -> places left; slots with nothing left (or already over) are left out."""
-    ticket = visible_ticket(catalog, principal, ticket_id)
-    starts = _open_starts(catalog, ticket, day or today(now, tz), now, tz)
-    usage = await usage_of(session, _keys([ticket], {ticket.id: starts}), now)
+    catalog, tz = ask.catalog, ask.tz
+    ticket = visible_ticket(catalog, ask.principal, ticket_id)
+    starts = _open_starts(catalog, ticket, day or today(ask.now, tz), ask.now, tz)
+    usage = await ask.usage(_keys([ticket], {ticket.id: starts}))
     answer: dict[str, int] = {}
     for start in starts:
         left = _ticket_free(catalog, ticket, start, usage)
@@ -78,12 +109,17 @@ async def ticket_capacity(
     return answer
 
 
+def _iso(moment: datetime, tz: ZoneInfo) -> str:
+    return render(moment, tz) or ""
+
+
 def _quota_views(
     catalog: Catalog,
     tickets: list[TicketData],
     starts: dict[int, list[datetime]],
     usage: dict[SlotKey, Usage],
     tz: ZoneInfo,
+    stamp: Callable[[datetime, ZoneInfo], str] = _iso,
 ) -> dict[str, QuotaView]:
     ticket_ids: dict[int, list[int]] = defaultdict(list)
     slots: dict[int, set[datetime]] = defaultdict(set)
@@ -99,52 +135,63 @@ def _quota_views(
         views[str(quota_id)] = QuotaView(
             tickets=ticket_ids[quota_id],
             capacities={
-                render(s, tz) or "": free_places(catalog, (quota_id, s), usage[(quota_id, s)])
+                stamp(s, tz): free_places(catalog, (quota_id, s), usage[(quota_id, s)])
                 for s in ordered
             },
-            total_capacities={render(s, tz) or "": capacity for s in ordered},
+            total_capacities={stamp(s, tz): capacity for s in ordered},
         )
     return views
 
 
 async def quota_capacities(
-    session: AsyncSession,
-    catalog: Catalog,
-    principal: Principal,
-    ticket_ids: list[int],
-    day: date | None,
-    now: datetime,
-    tz: ZoneInfo,
+    ask: Asking, ticket_ids: list[int], day: date | None
 ) -> dict[str, QuotaView]:
     """Capacities of several tickets on one day, grouped by the quotas they draw from."""
     if not ticket_ids:
         raise Unprocessable("ticket_ids[] is required")
-    tickets = [visible_ticket(catalog, principal, tid) for tid in dict.fromkeys(ticket_ids)]
-    when = day or today(now, tz)
-    starts = {t.id: _open_starts(catalog, t, when, now, tz) for t in tickets}
-    usage = await usage_of(session, _keys(tickets, starts), now)
+    catalog, tz = ask.catalog, ask.tz
+    tickets = [visible_ticket(catalog, ask.principal, tid) for tid in dict.fromkeys(ticket_ids)]
+    when = day or today(ask.now, tz)
+    starts = {t.id: _open_starts(catalog, t, when, ask.now, tz) for t in tickets}
+    usage = await ask.usage(_keys(tickets, starts))
     return _quota_views(catalog, tickets, starts, usage, tz)
+
+
+def _end_of_month(day: date) -> date:
+    first_of_next = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return first_of_next - timedelta(days=1)
 
 
 def calendar_days(
     start_at: date | None, end_at: date | None, now: datetime, tz: ZoneInfo
 ) -> list[date]:
+    """The days of a calendar: ``start_at`` (today) to ``end_at`` (the end of its month)."""
     first = start_at or today(now, tz)
-    last = end_at or first + timedelta(days=MAX_CALENDAR_DAYS - 1)
+    last = end_at or _end_of_month(first)
     if last < first:
         raise Unprocessable("end_at is before start_at")
     count = (last - first).days + 1
     if count > MAX_CALENDAR_DAYS:
-        raise Unprocessable(f"at most {MAX_CALENDAR_DAYS} days per call ({count} asked)")
+        raise Unprocessable(
+            f"at most {MAX_CALENDAR_DAYS} days per call ({count} asked): "
+            "split the range into several calls"
+        )
     return [first + timedelta(days=i) for i in range(count)]
 
 
 def _calendar_tickets(
-    catalog: Catalog, principal: Principal, ticket_ids: list[int]
+    catalog: Catalog, principal: Principal, filters: TicketFilter
 ) -> list[TicketData]:
-    if ticket_ids:
-        return [visible_ticket(catalog, principal, tid) for tid in dict.fromkeys(ticket_ids)]
-    return [t for t in catalog.tickets.values() if is_bookable_for(t, principal)]
+    """The tickets a calendar looks at: the asked ones, else every bookable one of the filters.
+
+    Tickets asked by id are looked at whether bookable or not (an unknown id is a 404); without
+    ids only what the caller can book makes a day bookable.
+    """
+    if filters.ticket_ids is not None:
+        for ticket_id in sorted(filters.ticket_ids):
+            visible_ticket(catalog, principal, ticket_id)
+        return [v.data for v in select_tickets(catalog, principal, filters)]
+    return [v.data for v in select_tickets(catalog, principal, filters) if v.bookable]
 
 
 def _day_status(
@@ -161,22 +208,16 @@ def _day_status(
 
 
 async def calendar(
-    session: AsyncSession,
-    catalog: Catalog,
-    principal: Principal,
-    ticket_ids: list[int],
-    days: list[date],
-    depth: Depth,
-    now: datetime,
-    tz: ZoneInfo,
+    ask: Asking, filters: TicketFilter, days: list[date], depth: Depth
 ) -> dict[str, bool | str | dict[str, QuotaView]]:
     """Per day: bookable at all (``any``), the quotas (``all``) or a status word."""
-    tickets = _calendar_tickets(catalog, principal, ticket_ids)
+    catalog, now, tz = ask.catalog, ask.now, ask.tz
+    tickets = _calendar_tickets(catalog, ask.principal, filters)
     per_day = {day: {t.id: _open_starts(catalog, t, day, now, tz) for t in tickets} for day in days}
     keys: set[SlotKey] = set()
     for starts in per_day.values():
         keys |= _keys(tickets, starts)
-    usage = await usage_of(session, keys, now)
+    usage = await ask.usage(keys)
     answer: dict[str, bool | str | dict[str, QuotaView]] = {}
     for day, starts in per_day.items():
         status = _day_status(catalog, tickets, starts, usage)
@@ -185,5 +226,37 @@ async def calendar(
         elif depth == "availability_status":
             answer[day.isoformat()] = status
         else:
-            answer[day.isoformat()] = _quota_views(catalog, tickets, starts, usage, tz)
+            answer[day.isoformat()] = _quota_views(
+                catalog, tickets, starts, usage, tz, render_spaced
+            )
     return answer
+
+
+def _total_capacities(
+    catalog: Catalog, ticket: TicketData, starts: list[datetime], tz: ZoneInfo
+) -> dict[str, int]:
+    """Places per slot as configured, ignoring sales: the smallest of the ticket's quotas."""
+    if not ticket.quota_ids:
+        total = ticket.row.max_persons
+    else:
+        total = min(catalog.quotas[q].capacity for q in ticket.quota_ids)
+    return {_iso(s, tz): total for s in starts}
+
+
+async def day_overview(ask: Asking, filters: TicketFilter) -> DayOverview:
+    """The tickets of ``filters`` on their day with the quotas they draw from, counted at once."""
+    assert filters.valid_at is not None, "a day's overview needs its day"
+    catalog, tz = ask.catalog, ask.tz
+    views = select_tickets(catalog, ask.principal, filters)
+    tickets = [v.data for v in views]
+    starts = {t.id: _open_starts(catalog, t, filters.valid_at, ask.now, tz) for t in tickets}
+    usage = await ask.usage(_keys(tickets, starts))
+    return DayOverview(
+        tickets=[
+            TicketDay(
+                view=v, total_capacities=_total_capacities(catalog, v.data, starts[v.data.id], tz)
+            )
+            for v in views
+        ],
+        quotas=_quota_views(catalog, tickets, starts, usage, tz),
+    )

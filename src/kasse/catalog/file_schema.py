@@ -210,12 +210,80 @@ class CouponIn(Strict):
         return self
 
 
+# The colours and texts of a scanner's screen (GET /api/v4/entry/config), with kasse's defaults.
+SCANNER_SETTINGS: dict[str, str] = {
+    "primary_color": "#1AB394",
+    "headline": "kasse",
+    "background_color": "#F5F5F5",
+    "background_color_valid": "#1CAC26",
+    "background_color_warning": "#F8C81C",
+    "default_panel_color": "#FFFFFF",
+    "warning_panel_color": "#AE0015",
+    "warning_text_color": "#FFFFFF",
+    "text_color": "#4A4A4A",
+    "button_default_color": "#4A4A4A",
+    "button_default_filling": "#F5F5F5",
+    "button_info_color": "#006080",
+    "button_info_filling": "#F5F5F5",
+    "button_warning_color": "#AE0015",
+    "button_warning_filling": "#F5F5F5",
+}
+
+
+class EntryZoneIn(Strict):
+    """A place where scanners stand; scanners name it as ``entry_zone`` or ``location``."""
+
+    id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:=+/-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    museum_id: int | None = Field(default=None, gt=0)
+    settings: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("settings")
+    @classmethod
+    def _known_settings(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(SCANNER_SETTINGS))
+        if unknown:
+            raise ValueError(
+                f"unknown scanner settings {', '.join(unknown)}; "
+                f"known: {', '.join(SCANNER_SETTINGS)}"
+            )
+        return value
+
+
+_TEXT_KEY = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
+_LOCALE = re.compile(r"^[a-z]{2}$")
+
+
+class ShopIn(Strict):
+    """What a shop front-end reads from GET /api/v4/shop; every part is optional."""
+
+    name: Texts | None = None
+    # locale -> dotted key -> text: replaces kasse's own text of that key (or adds a key)
+    translations: dict[str, dict[str, str]] = Field(default_factory=dict)
+    content: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("translations")
+    @classmethod
+    def _keys(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for locale, texts in value.items():
+            if not _LOCALE.match(locale):
+                raise ValueError(f"{locale!r} is not a locale like 'de'")
+            bad = [key for key in texts if not _TEXT_KEY.match(key)]
+            if bad:
+                raise ValueError(
+                    f"{locale}: {bad[0]!r} is not a dotted key like 'cart.item.remove'"
+                )
+        return value
+
+
 class CatalogFile(Strict):
     museums: list[MuseumIn] = Field(default_factory=list)
     exhibitions: list[ExhibitionIn] = Field(default_factory=list)
     quotas: list[QuotaIn] = Field(default_factory=list)
     tickets: list[TicketIn] = Field(default_factory=list)
     coupons: list[CouponIn] = Field(default_factory=list)
+    entry_zones: list[EntryZoneIn] = Field(default_factory=list)
+    shop: ShopIn | None = None
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Self:
@@ -228,8 +296,9 @@ class CatalogFile(Strict):
             ("quota", [q.id for q in self.quotas]),
             ("ticket", ticket_ids),
             ("coupon", [c.id for c in self.coupons]),
+            ("entry zone", [z.id for z in self.entry_zones]),
         ):
-            seen: set[int] = set()
+            seen: set[int | str] = set()
             for entry_id in ids:
                 if entry_id in seen:
                     raise ValueError(f"{kind} id {entry_id} appears twice")

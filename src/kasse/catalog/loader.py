@@ -12,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kasse.catalog.file_schema import (
     CatalogFile,
     CouponIn,
+    EntryZoneIn,
     ExhibitionIn,
     MuseumIn,
     QuotaIn,
+    ShopIn,
     SubTicketIn,
     TicketIn,
     clock_to_minute,
@@ -24,11 +26,13 @@ from kasse.core.i18n import as_translations
 from kasse.models import (
     CatalogState,
     Coupon,
+    EntryZone,
     Exhibition,
     Museum,
     MuseumClosure,
     OpeningHours,
     Quota,
+    Shop,
     Ticket,
     ticket_exhibitions,
     ticket_museums,
@@ -37,6 +41,7 @@ from kasse.models import (
 from kasse.models.base import Base
 
 M = TypeVar("M", bound=Base)
+SHOP_ID = 1  # one shop per instance
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class LoadReport:
     quotas: int
     tickets: int
     coupons: int = 0
+    entry_zones: int = 0
 
 
 def _entry_name(data: Any, loc: tuple[int | str, ...]) -> str:
@@ -123,12 +129,17 @@ async def _check_references(session: AsyncSession, catalog: CatalogFile) -> None
             for m in coupon.museum_ids
             if m not in museums
         ]
+    for index, zone in enumerate(catalog.entry_zones):
+        if zone.museum_id is not None and zone.museum_id not in museums:
+            problems.append(
+                f"entry_zones[{index}] (id {zone.id}).museum_id: unknown museum {zone.museum_id}"
+            )
     if problems:
         raise Unprocessable("the catalog file refers to entries that do not exist", problems)
 
 
 async def _upsert(
-    session: AsyncSession, model: type[M], entry_id: int, values: dict[str, Any]
+    session: AsyncSession, model: type[M], entry_id: int | str, values: dict[str, Any]
 ) -> M:
     row = await session.get(model, entry_id)
     if row is None:
@@ -304,6 +315,29 @@ async def _load_coupon(session: AsyncSession, coupon: CouponIn, locale: str) -> 
     )
 
 
+async def _load_entry_zone(session: AsyncSession, zone: EntryZoneIn) -> None:
+    await _upsert(
+        session,
+        EntryZone,
+        zone.id,
+        {"name": zone.name, "museum_id": zone.museum_id, "settings": zone.settings},
+    )
+
+
+async def _load_shop(session: AsyncSession, shop: ShopIn, locale: str) -> None:
+    """The shop section replaces the whole of what an earlier file said about the shop."""
+    await _upsert(
+        session,
+        Shop,
+        SHOP_ID,
+        {
+            "name": as_translations(shop.name, locale),
+            "translations": shop.translations,
+            "content": shop.content,
+        },
+    )
+
+
 async def bump_catalog_version(session: AsyncSession) -> None:
     """Every worker's cached catalog is stale from the commit of this transaction on."""
     result = await session.execute(
@@ -330,6 +364,10 @@ async def load_catalog_data(session: AsyncSession, data: Any, *, locale: str) ->
         tickets += await _load_ticket(session, ticket, locale)
     for coupon in catalog.coupons:
         await _load_coupon(session, coupon, locale)
+    for zone in catalog.entry_zones:
+        await _load_entry_zone(session, zone)
+    if catalog.shop is not None:
+        await _load_shop(session, catalog.shop, locale)
     await bump_catalog_version(session)
     return LoadReport(
         museums=len(catalog.museums),
@@ -337,4 +375,5 @@ async def load_catalog_data(session: AsyncSession, data: Any, *, locale: str) ->
         quotas=len(catalog.quotas),
         tickets=tickets,
         coupons=len(catalog.coupons),
+        entry_zones=len(catalog.entry_zones),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any, cast
 from zoneinfo import ZoneInfo
@@ -10,7 +11,14 @@ from fastapi import APIRouter, Path, Query
 
 from kasse import __version__
 from kasse.catalog import service
-from kasse.catalog.dependencies import CurrentCatalog, CurrentLocale, Locale
+from kasse.catalog.dependencies import (
+    CurrentCatalog,
+    CurrentLocale,
+    IdList,
+    Locale,
+    TicketFilters,
+    ids_of,
+)
 from kasse.catalog.lookups import COUNTRIES, DISPATCH_MODES, SALUTATIONS, LookupEntry
 from kasse.catalog.schemas import (
     CountryEntry,
@@ -49,15 +57,17 @@ from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
 from kasse.core.clock import Clock
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal
 from kasse.core.i18n import translate
-from kasse.core.pagination import PageParams
+from kasse.core.pagination import MAX_PER_PAGE, PageParams
 from kasse.core.params import IsoDate
 from kasse.core.times import local_minute, render, today
-from kasse.core.wire import ParamId, ParamLookupId
+from kasse.core.wire import ParamLookupId
 from kasse.models import Exhibition
 
 router = APIRouter(tags=["catalog"])
 
-IdList = list[ParamId] | None
+# The go~mus API version whose wire format kasse speaks (the public reference's).
+API_VERSION = "4.4"
+
 ValidAt = Annotated[
     IsoDate | None,
     Query(description="reference date YYYY-MM-DD (default: today in the instance's time zone)"),
@@ -86,14 +96,10 @@ def _reference_day(valid_at: date | None, clock: Clock, tz: ZoneInfo) -> date:
     return valid_at if valid_at is not None else today(clock.now(), tz)
 
 
-def _ids(values: IdList) -> frozenset[int] | None:
-    return None if values is None else frozenset(values)
-
-
 # --- tickets ---------------------------------------------------------------------------------
 
 
-def _ticket_summary(view: service.TicketView, locale: Locale) -> TicketSummary:
+def ticket_summary(view: service.TicketView, locale: Locale) -> TicketSummary:
     ticket, row = view.data, view.data.row
     return TicketSummary(
         id=row.id,
@@ -140,7 +146,7 @@ def _ticket_detail(catalog: Catalog, view: service.TicketView, locale: Locale) -
         {"sub_ticket_ids": list(ticket.sub_ticket_ids)} if ticket.is_combined else {}
     )
     return TicketDetail(
-        **_ticket_summary(view, locale).model_dump(),
+        **ticket_summary(view, locale).model_dump(),
         sub_title=_t(row.sub_title, locale),
         description=_t(row.description, locale),
         after_sale_information=_t(row.after_sale_information, locale),
@@ -172,30 +178,13 @@ async def list_tickets(
     clock: CurrentClock,
     locale: CurrentLocale,
     page: PageParams,
-    q: Annotated[str | None, Query(max_length=200, description="part of the title")] = None,
-    by_ticket_ids: Annotated[IdList, Query(alias="by_ticket_ids[]")] = None,
-    by_museum_ids: Annotated[IdList, Query(alias="by_museum_ids[]")] = None,
-    by_exhibition_ids: Annotated[IdList, Query(alias="by_exhibition_ids[]")] = None,
-    by_bookable: bool | None = None,
-    by_ticket_type: TicketType | None = None,
-    by_ticket_types: Annotated[list[TicketType] | None, Query(alias="by_ticket_types[]")] = None,
-    by_free_timing: bool | None = None,
+    filters: TicketFilters,
     valid_at: ValidAt = None,
 ) -> TicketList:
-    types = set(by_ticket_types or []) | ({by_ticket_type} if by_ticket_type else set())
-    filters = service.TicketFilter(
-        valid_at=_reference_day(valid_at, clock, instance.tz),
-        q=q or None,
-        ticket_ids=_ids(by_ticket_ids),
-        museum_ids=_ids(by_museum_ids),
-        exhibition_ids=_ids(by_exhibition_ids),
-        bookable=by_bookable,
-        ticket_types=frozenset(types) if types else None,
-        free_timing=by_free_timing,
-    )
-    result = service.list_tickets(catalog, principal, filters, page)
+    day = _reference_day(valid_at, clock, instance.tz)
+    result = service.list_tickets(catalog, principal, replace(filters, valid_at=day), page)
     return TicketList(
-        tickets=[_ticket_summary(view, locale) for view in result.items],
+        tickets=[ticket_summary(view, locale) for view in result.items],
         meta=Meta.of(page, result.total_count),
     )
 
@@ -351,7 +340,7 @@ async def list_exhibitions(
     by_featured: bool | None = None,
 ) -> ExhibitionList:
     result = service.list_exhibitions(
-        catalog, principal, page, museum_ids=_ids(by_museum_ids), featured=by_featured
+        catalog, principal, page, museum_ids=ids_of(by_museum_ids), featured=by_featured
     )
     return ExhibitionList(
         exhibitions=[_exhibition_summary(e, locale, instance.tz) for e in result.items],
@@ -429,15 +418,25 @@ async def version(instance: CurrentInstance, clock: CurrentClock) -> VersionEnve
     settings = instance.settings
     return VersionEnvelope(
         version=Version(
-            system=f"kasse {__version__}",
-            api="v4",
+            system=__version__,
+            api=API_VERSION,
+            release="kasse",
             time=_at(clock.now(), instance.tz),
             zone=settings.time_zone,
             currency=settings.currency,
+            per_page=MAX_PER_PAGE,
         )
     )
 
 
-@router.get("/whoami", tags=["lookups"], summary="The caller's access level and museums")
+@router.get(
+    "/whoami",
+    tags=["lookups"],
+    summary="The caller's access level and museums",
+    response_model_exclude_unset=True,
+)
 async def whoami(catalog: CurrentCatalog, principal: CurrentPrincipal) -> WhoAmI:
+    if principal.access in ("public", "customer"):
+        # The reference names museums only for staff and resellers.
+        return WhoAmI(access=principal.access)
     return WhoAmI(access=principal.access, museums=service.visible_museum_ids(catalog, principal))

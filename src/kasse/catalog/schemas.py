@@ -198,11 +198,13 @@ class LocaleList(BaseModel):
 
 
 class Version(BaseModel):
-    system: str
-    api: str
+    system: str = Field(description="kasse's version")
+    api: str = Field(description="the go~mus API version kasse speaks")
+    release: str = Field(description="the name of the release")
     time: str = Field(description="the server's clock in the instance's time zone")
     zone: str
     currency: str
+    per_page: int = Field(description="the largest per_page accepted")
 
 
 class VersionEnvelope(BaseModel):
@@ -211,4 +213,8 @@ class VersionEnvelope(BaseModel):
 
 class WhoAmI(BaseModel):
     access: Access
-    museums: list[int] = Field(description="the museums the caller may see")
+    museums: list[int] | None = Field(
+        default=None,
+        description="the museums a user, cash point or reseller token may see "
+        "(absent for customers and the public)",
+    )

@@ -36,7 +36,9 @@ def paginate(items: Sequence[T], page: Page) -> PageOf[T]:
 
 @dataclass(frozen=True)
 class TicketFilter:
-    valid_at: date
+    """The ``/tickets`` filters; availability answers narrow their tickets with them too."""
+
+    valid_at: date | None = None  # None: valid on any day (the calendar judges each day)
     q: str | None = None
     ticket_ids: frozenset[int] | None = None
     museum_ids: frozenset[int] | None = None
@@ -52,9 +54,9 @@ class TicketView:
     bookable: bool
 
 
-def is_bookable(ticket: TicketData, principal: Principal, day: date) -> bool:
-    """Whether ``principal`` may sell or buy ``ticket`` for ``day``."""
-    if ticket.is_sub_ticket or not ticket.valid_on(day):
+def is_bookable(ticket: TicketData, principal: Principal, day: date | None) -> bool:
+    """Whether ``principal`` may sell or buy ``ticket`` for ``day`` (None: on some day)."""
+    if ticket.is_sub_ticket or (day is not None and not ticket.valid_on(day)):
         return False
     row = ticket.row
     if principal.access == "reseller":
@@ -81,22 +83,30 @@ def _matches(ticket: TicketData, f: TicketFilter) -> bool:
     )
 
 
-def list_tickets(
-    catalog: Catalog, principal: Principal, filters: TicketFilter, page: Page
-) -> PageOf[TicketView]:
-    """The ticket index: sellable tickets valid on ``filters.valid_at``, ordered by id."""
+def select_tickets(
+    catalog: Catalog, principal: Principal, filters: TicketFilter
+) -> list[TicketView]:
+    """Sellable tickets matching ``filters`` (valid on ``filters.valid_at``), ordered by id."""
     views: list[TicketView] = []
+    day = filters.valid_at
     # The snapshot holds the tickets in id order.
     for ticket in catalog.tickets.values():
         # Sub tickets are only ever sold as part of their combined ticket.
-        if ticket.is_sub_ticket or not ticket.valid_on(filters.valid_at):
+        if ticket.is_sub_ticket or (day is not None and not ticket.valid_on(day)):
             continue
         if not principal.may_see_museums(ticket.museum_ids) or not _matches(ticket, filters):
             continue
-        bookable = is_bookable(ticket, principal, filters.valid_at)
+        bookable = is_bookable(ticket, principal, day)
         if filters.bookable is None or bookable == filters.bookable:
             views.append(TicketView(data=ticket, bookable=bookable))
-    return paginate(views, page)
+    return views
+
+
+def list_tickets(
+    catalog: Catalog, principal: Principal, filters: TicketFilter, page: Page
+) -> PageOf[TicketView]:
+    """The ticket index: one page of :func:`select_tickets`."""
+    return paginate(select_tickets(catalog, principal, filters), page)
 
 
 def _visible_ticket(catalog: Catalog, principal: Principal, ticket_id: int) -> TicketData | None:

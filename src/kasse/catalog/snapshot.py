@@ -21,11 +21,13 @@ from kasse.core.db import Instance
 from kasse.models import (
     CatalogState,
     Coupon,
+    EntryZone,
     Exhibition,
     Museum,
     MuseumClosure,
     OpeningHours,
     Quota,
+    Shop,
     Ticket,
     ticket_exhibitions,
     ticket_museums,
@@ -35,7 +37,17 @@ from kasse.models import (
 CACHE_KEY = "catalog"
 CHECKED_AT_KEY = "catalog_checked_at"  # time.monotonic() of the last version check
 CHECKING_KEY = "catalog_checking"
-CATALOG_MODELS = (Museum, OpeningHours, MuseumClosure, Exhibition, Quota, Ticket, Coupon)
+CATALOG_MODELS = (
+    Museum,
+    OpeningHours,
+    MuseumClosure,
+    Exhibition,
+    Quota,
+    Ticket,
+    Coupon,
+    EntryZone,
+    Shop,
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,8 @@ class Catalog:
     quotas: dict[int, Quota]
     tickets: dict[int, TicketData]
     coupons: dict[int, Coupon] = field(default_factory=dict)
+    entry_zones: dict[str, EntryZone] = field(default_factory=dict)
+    shop: Shop | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def ticket(self, ticket_id: int) -> TicketData | None:
@@ -161,6 +175,10 @@ async def _build(session: AsyncSession, version: int) -> Catalog:
         quotas={q.id: q for q in await session.scalars(select(Quota).order_by(Quota.id))},
         tickets=tickets,
         coupons={c.id: c for c in await session.scalars(select(Coupon).order_by(Coupon.id))},
+        entry_zones={
+            z.id: z for z in await session.scalars(select(EntryZone).order_by(EntryZone.id))
+        },
+        shop=await session.scalar(select(Shop).order_by(Shop.id).limit(1)),
     )
 
 

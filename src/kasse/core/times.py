@@ -14,6 +14,11 @@ def render(moment: datetime | None, tz: ZoneInfo) -> str | None:
     return moment.astimezone(tz).replace(microsecond=0).isoformat()
 
 
+def render_spaced(moment: datetime, tz: ZoneInfo) -> str:
+    """``2026-05-15 14:00:00 +0200``: how the reference writes the slots of a calendar's quotas."""
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S %z")
+
+
 def to_utc(moment: datetime, tz: ZoneInfo) -> datetime:
     """A client's timestamp in UTC; one without an offset is read in the instance's time zone."""
     if moment.tzinfo is None:

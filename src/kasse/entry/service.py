@@ -17,7 +17,7 @@ here turn them into an ``Outcome`` that the route renders as the error response.
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -32,7 +32,7 @@ from kasse.annual.validity import last_valid_day
 from kasse.catalog.snapshot import Catalog, TicketData
 from kasse.core.auth import Principal
 from kasse.core.db import Instance
-from kasse.core.errors import Forbidden, KasseError, NotFound, Unprocessable
+from kasse.core.errors import Forbidden, KasseError, Unprocessable
 from kasse.core.i18n import translate
 from kasse.core.times import local_date, local_day_bounds, render
 from kasse.entry import passes
@@ -49,7 +49,7 @@ class Scan:
     """One scan as the scanner sent it, with what the rules need to judge it."""
 
     barcode: str
-    location: str | None  # a museum id (digits only, checked by the route)
+    location: str | None  # the museum id the scanner's location named (zones.resolve_location)
     principal: Principal
     catalog: Catalog
     settings: Settings
@@ -65,6 +65,7 @@ class Scan:
 class Outcome:
     status_code: int
     message: str
+    scan_id: int | None = None  # the scan event it was logged as
 
     @property
     def accepted(self) -> bool:
@@ -117,11 +118,9 @@ async def check(session: AsyncSession, instance: Instance, scan: Scan) -> Outcom
     holding = await _find_holding(session, scan.barcode)
     outcome = await _judge(_check_rules(session, scan, holding))
     if not instance.is_sqlite:
-        await _log(session, scan, "check", holding, outcome)
-        return outcome
+        return await _log(session, scan, "check", holding, outcome)
     async with instance.write_sessions() as log_session, log_session.begin():
-        await _log(log_session, scan, "check", holding, outcome)
-    return outcome
+        return await _log(log_session, scan, "check", holding, outcome)
 
 
 async def admit(session: AsyncSession, scan: Scan) -> Outcome:
@@ -133,8 +132,7 @@ async def admit(session: AsyncSession, scan: Scan) -> Outcome:
     scan.principal.require(ENTRY_ACCESS)
     holding = await _find_holding(session, scan.barcode)
     outcome = await _judge(_admit_rules(session, scan, holding))
-    await _log(session, scan, "admit", holding, outcome)
-    return outcome
+    return await _log(session, scan, "admit", holding, outcome)
 
 
 async def record_exit(session: AsyncSession, scan: Scan) -> Outcome:
@@ -142,8 +140,7 @@ async def record_exit(session: AsyncSession, scan: Scan) -> Outcome:
     scan.principal.require(ENTRY_ACCESS)
     holding = await _find_holding(session, scan.barcode)
     outcome = await _judge(_exit_rules(session, scan, holding))
-    await _log(session, scan, "exit", holding, outcome)
-    return outcome
+    return await _log(session, scan, "exit", holding, outcome)
 
 
 async def _judge(rules: Awaitable[str]) -> Outcome:
@@ -155,20 +152,21 @@ async def _judge(rules: Awaitable[str]) -> Outcome:
 
 async def _log(
     session: AsyncSession, scan: Scan, kind: ScanKind, holding: Holding | None, outcome: Outcome
-) -> None:
-    session.add(
-        EntryScan(
-            barcode=scan.barcode,
-            barcode_id=holding.barcode.id if holding else None,
-            kind=kind,
-            location=scan.location,
-            accepted=outcome.accepted,
-            message=outcome.message,
-            api_token_id=scan.principal.token_id,
-            scanned_at=scan.now,
-        )
+) -> Outcome:
+    """Log the scan; the outcome names the scan event, which a scanner may correct later."""
+    event = EntryScan(
+        barcode=scan.barcode,
+        barcode_id=holding.barcode.id if holding else None,
+        kind=kind,
+        location=scan.location,
+        accepted=outcome.accepted,
+        message=outcome.message,
+        api_token_id=scan.principal.token_id,
+        scanned_at=scan.now,
     )
+    session.add(event)
     await session.flush()
+    return replace(outcome, scan_id=event.id)
 
 
 # --- the rules of each endpoint ---------------------------------------------------------------
@@ -197,13 +195,13 @@ async def _admit_rules(session: AsyncSession, scan: Scan, holding: Holding | Non
 async def _exit_rules(session: AsyncSession, scan: Scan, holding: Holding | None) -> str:
     _require_location_permission(scan)
     if holding is None:
-        raise NotFound(f"barcode {scan.barcode} not found")
+        raise Unprocessable(f"barcode {scan.barcode} not found")
     admission = await _latest_admission(session, holding, scan.location)
     if admission is None:
         raise Unprocessable("not admitted yet: an exit needs an entry first")
     museum = int(admission.location) if admission.location is not None else None
     if museum is not None and not scan.principal.may_see_museums((museum,)):
-        raise Forbidden(f"this token may not record exits at museum {museum}")
+        raise Unprocessable(f"not valid here: entered at museum {museum}")
     if admission.exited_at is None:
         # Conditional, so that two exit scans at once cannot both close it.
         closed = await session.scalar(
@@ -262,11 +260,11 @@ def _admissible_entry(scan: Scan, holding: Holding | None) -> tuple[Holding, Ent
     """The entry this scan asks for, or why it cannot be had (all but "used" and "when")."""
     _require_location_permission(scan)
     if holding is None:
-        raise NotFound(f"barcode {scan.barcode} not found")
+        raise Unprocessable(f"barcode {scan.barcode} not found")
     _require_binding(holding, scan.tz)
     entry = _resolve_entry(scan, holding.sale)
     if not scan.principal.may_see_museums(entry.museum_ids):
-        raise Forbidden(f"this token may not admit at museum {_museums(entry.museum_ids)}")
+        raise Unprocessable(f"not valid here: valid at museum {_museums(entry.museum_ids)}")
     return holding, entry
 
 
@@ -345,7 +343,7 @@ def _pick_sub_entry(scan: Scan, entries: list[Entry]) -> Entry:
     allowed = [e for e in entries if scan.principal.may_see_museums(e.museum_ids)]
     if not allowed:
         where = _museums(tuple(m for e in entries for m in e.museum_ids))
-        raise Forbidden(f"this token may not admit at museum {where}")
+        raise Unprocessable(f"not valid here: valid at museum {where}")
     due = _due_now(scan, allowed)
     if due is not None:
         return due

@@ -166,3 +166,28 @@ class Coupon(Base):
     valid_from: Mapped[date | None]
     valid_to: Mapped[date | None]
     position: Mapped[int] = mapped_column(default=0)
+
+
+class EntryZone(Base):
+    """A place where scanners stand (an entrance, a hall), with what its scanners show."""
+
+    __tablename__ = "entry_zones"
+
+    # The catalog file names it; scanners send it as ``entry_zone`` and as ``location``.
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    museum_id: Mapped[int | None] = mapped_column(ForeignKey("museums.id", ondelete="SET NULL"))
+    # Colours and texts of the scanner screen; kasse's defaults fill what is not given.
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Shop(Base):
+    """What a shop front-end reads before it draws anything; one row (id 1) per instance."""
+
+    __tablename__ = "shops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # locale -> dotted key -> text; overrides kasse's own texts key by key.
+    translations: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    content: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -349,6 +349,9 @@ class EntryScan(Base):
         ForeignKey("api_tokens.id", ondelete="SET NULL")
     )
     scanned_at: Mapped[datetime]
+    # How many people went through on this scan (a group ticket); the scanner may correct it.
+    people_count: Mapped[int] = mapped_column(default=1, server_default="1")
+    updated_at: Mapped[datetime | None]
 
 
 class OutboxMessage(Base):

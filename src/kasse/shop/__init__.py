@@ -1,0 +1,1 @@
+"""What shop front-ends read before they draw anything: texts, configuration, payment modes."""
