@@ -57,7 +57,14 @@ def recorded_statements(instance: Instance) -> Iterator[list[str]]:
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
-    engines = {id(e): e.sync_engine for e in (instance.read_engine, instance.write_engine)}
+    # On PostgreSQL the read engine is the write engine with other options: the write
+    # engine's listener hears both.
+    own = (
+        (instance.read_engine, instance.write_engine)
+        if instance.is_sqlite
+        else (instance.write_engine,)
+    )
+    engines = {id(e): e.sync_engine for e in own}
     for engine in engines.values():
         event.listen(engine, "before_cursor_execute", record)
     try:
