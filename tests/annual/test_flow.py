@@ -12,6 +12,7 @@ from kasse.annual.validity import add_months
 from kasse.models import Order
 from tests.annual.support import (
     ANNUAL,
+    GERMANY,
     ORDERS,
     PETER,
     POST,
@@ -34,6 +35,8 @@ from tests.annual.support import (
     upload,
 )
 from tests.conftest import Kasse
+
+AUSTRIA = 16  # the reference's country id
 
 
 def midnight(kasse: Kasse, day: date) -> str:
@@ -90,7 +93,7 @@ async def test_buy_personalize_upload_move_and_finalize_two_passes(kasse: Kasse,
                 "id": address["id"],
                 "zip": "10119",
                 "street": "Brunnenstraße 7D",
-                "country_id": 1,
+                "country_id": GERMANY,
                 "city": "Berlin",
             }
         ],
@@ -169,7 +172,7 @@ async def test_customers_of_the_order_can_be_changed_field_by_field(
     _, token = await passes_with_token(kasse, day, 1)
     peter = await created_customer(kasse, token)
     r = await update_customer(
-        kasse, token, peter["id"], surname="Pan-Darling", addr_zip="10115", addr_country_id=2
+        kasse, token, peter["id"], surname="Pan-Darling", addr_zip="10115", addr_country_id=AUSTRIA
     )
     assert r.status_code == 200, r.text
     changed = r.json()["customer"]
@@ -179,7 +182,7 @@ async def test_customers_of_the_order_can_be_changed_field_by_field(
         "peter@example.com",
     )
     [address] = changed["addresses"]
-    assert address == {**peter["addresses"][0], "zip": "10115", "country_id": 2}
+    assert address == {**peter["addresses"][0], "zip": "10115", "country_id": AUSTRIA}
     assert changed["personalization_token"] == peter["personalization_token"]
 
     [card] = card_ids(await annual_order(kasse, token))
@@ -464,7 +467,7 @@ async def test_the_buyers_address_given_at_finalize_can_receive_a_card(
         "id": address["id"],
         "zip": "10119",
         "street": "Brunnenstr. 7d",
-        "country_id": 1,
+        "country_id": GERMANY,
         "city": "Berlin",
     }
     assert shown["shipping_address_id"] == address["id"]

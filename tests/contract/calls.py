@@ -16,8 +16,10 @@ from typing import Any
 import httpx
 
 from tests.annual.support import (
+    GERMANY,
     PASS,
     PASS_PRICE,
+    POST,
     bind,
     created_customer,
     personalization_token,
@@ -195,7 +197,7 @@ class World:
             token = await personalization_token(self.kasse, order["id"])
             customer = await created_customer(self.kasse, token, ANNUAL_CUSTOMER)
             card = order["items"][0]["attributes"]["personalizations"][0]["id"]
-            r = await bind(self.kasse, token, card, customer, dispatch_mode_id=POST_DISPATCH)
+            r = await bind(self.kasse, token, card, customer, dispatch_mode_id=POST)
             assert r.status_code == 200, r.text
             self.made["annual"] = (order, token, customer)
         order, token, _ = self.made["annual"]
@@ -226,11 +228,10 @@ ANNUAL_CUSTOMER = {
     "email": "adrian@example.org",
     "customer_salutation_id": 1,
     "addr_city": "Berlin",
-    "addr_country_id": 1,
+    "addr_country_id": GERMANY,
     "addr_street": "Brunnenstraße 7D",
     "addr_zip": "10119",
 }
-POST_DISPATCH = 3
 
 
 def _item(ticket_id: int, quantity: int, time: str, **attributes: Any) -> dict[str, Any]:
@@ -470,7 +471,7 @@ async def _personalize(w: World, e: Example | None) -> httpx.Response:
     order, token = await w.annual()
     card = order["items"][0]["attributes"]["personalizations"][0]["id"]
     customer = await w.annual_customer()
-    return await bind(w.kasse, token, card, customer, dispatch_mode_id=POST_DISPATCH)
+    return await bind(w.kasse, token, card, customer, dispatch_mode_id=POST)
 
 
 @call("PUT /api/v4/annual/ticket_sales/:id")

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query
 from kasse import __version__
 from kasse.catalog import service
 from kasse.catalog.dependencies import CurrentCatalog, CurrentLocale, Locale
-from kasse.catalog.lookups import COUNTRIES, DISPATCH_MODES, SALUTATIONS, LookupEntry
+from kasse.catalog.lookups import COUNTRIES, DISPATCH_MODES, SALUTATIONS, STATES, LookupEntry
 from kasse.catalog.schemas import (
     CountryEntry,
     CountryList,
@@ -32,6 +32,7 @@ from kasse.catalog.schemas import (
     OpeningHoursEnvelope,
     Requirement,
     SalutationList,
+    StateEntry,
     StateList,
     TicketContent,
     TicketContentList,
@@ -56,6 +57,8 @@ from kasse.core.wire import ParamId, ParamLookupId
 from kasse.models import Exhibition
 
 router = APIRouter(tags=["catalog"])
+# Shop front-ends written for go~mus read these lookups under /api/v3: the same answers.
+v3_router = APIRouter(tags=["lookups"])
 
 IdList = list[ParamId] | None
 ValidAt = Annotated[
@@ -387,6 +390,7 @@ def _named(entries: list[LookupEntry], locale: Locale) -> list[NamedEntry]:
     return [NamedEntry(id=e.id, name=_title(e.names, locale)) for e in entries]
 
 
+@v3_router.get("/countries", summary="Countries for addresses (the v4 answer)")
 @router.get("/countries", tags=["lookups"], summary="Countries for addresses")
 async def list_countries(locale: CurrentLocale, page: PageParams) -> CountryList:
     result = service.paginate(COUNTRIES, page)
@@ -398,11 +402,19 @@ async def list_countries(locale: CurrentLocale, page: PageParams) -> CountryList
     )
 
 
-@router.get("/states", tags=["lookups"], summary="States of countries (none configured)")
-async def list_states(page: PageParams) -> StateList:
-    return StateList(states=[], meta=Meta.of(page, 0))
+@router.get("/states", tags=["lookups"], summary="States of countries (the German Länder)")
+async def list_states(locale: CurrentLocale, page: PageParams) -> StateList:
+    result = service.paginate(STATES, page)
+    return StateList(
+        states=[
+            StateEntry(id=s.id, name=_title(s.names, locale), country_id=s.country_id)
+            for s in result.items
+        ],
+        meta=Meta.of(page, result.total_count),
+    )
 
 
+@v3_router.get("/customer_salutations", summary="Salutations for customers (the v4 answer)")
 @router.get("/customers/salutations", tags=["lookups"], summary="Salutations for customers")
 async def list_salutations(locale: CurrentLocale, page: PageParams) -> SalutationList:
     result = service.paginate(SALUTATIONS, page)
