@@ -193,7 +193,7 @@ async def list_tickets(
         museum_ids=_ids(by_museum_ids),
         exhibition_ids=_ids(by_exhibition_ids),
         bookable=by_bookable,
-        ticket_types=frozenset(types) if types else None,
+        ticket_types=frozenset(types) if types else service.DEFAULT_TICKET_TYPES,
         free_timing=by_free_timing,
     )
     result = service.list_tickets(catalog, principal, filters, page)

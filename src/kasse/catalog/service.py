@@ -34,6 +34,10 @@ def paginate(items: Sequence[T], page: Page) -> PageOf[T]:
 # --- tickets ---------------------------------------------------------------------------------
 
 
+# Annual passes are listed only when asked for by type (reference: "default: all but annual").
+DEFAULT_TICKET_TYPES = frozenset({"normal", "time_slot"})
+
+
 @dataclass(frozen=True)
 class TicketFilter:
     valid_at: date
@@ -42,7 +46,7 @@ class TicketFilter:
     museum_ids: frozenset[int] | None = None
     exhibition_ids: frozenset[int] | None = None
     bookable: bool | None = None
-    ticket_types: frozenset[str] | None = None
+    ticket_types: frozenset[str] = DEFAULT_TICKET_TYPES
     free_timing: bool | None = None
 
 
@@ -75,7 +79,7 @@ def _matches(ticket: TicketData, f: TicketFilter) -> bool:
         (f.ticket_ids is None or ticket.id in f.ticket_ids)
         and (f.museum_ids is None or not f.museum_ids.isdisjoint(ticket.museum_ids))
         and (f.exhibition_ids is None or not f.exhibition_ids.isdisjoint(ticket.exhibition_ids))
-        and (f.ticket_types is None or row.ticket_type in f.ticket_types)
+        and row.ticket_type in f.ticket_types
         and (f.free_timing is None or row.free_timing == f.free_timing)
         and (f.q is None or _title_matches(ticket, f.q.casefold()))
     )

@@ -31,6 +31,7 @@ from kasse.core.auth import SELLING_ACCESS, Principal
 from kasse.core.errors import SoldOut, Unprocessable
 from kasse.core.i18n import translate
 from kasse.core.ids import new_token
+from kasse.core.money import item_cents
 from kasse.core.ratelimit import ClientAttempts
 from kasse.core.times import local_date, to_utc
 from kasse.coupons.codes import issue_codes
@@ -195,7 +196,7 @@ def _plan_ticket(
         ticket=ticket,
         quantity=item.quantity,
         start_at=start,
-        price_cents=ticket.row.price_cents * item.quantity,
+        price_cents=item_cents(ticket.row.price_cents, ticket.row.discount, item.quantity),
         attendees=[a.model_dump() for a in item.attendees],
     )
     if start is not None:
