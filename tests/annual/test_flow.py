@@ -59,7 +59,7 @@ async def test_buy_personalize_upload_move_and_finalize_two_passes(kasse: Kasse,
     assert sale == {
         "id": item["attributes"]["id"],
         "title": "Jahreskarte",
-        "description": "",
+        "description": "Ein Jahr freier Eintritt in beide Häuser, so oft Sie möchten.",
         "start_at": kasse.local(day, "10:00"),
         "valid_until": midnight(kasse, add_months(day, 12)),
         "sent_at": None,

@@ -104,6 +104,17 @@ async def test_dispatch_modes(kasse):
     ]
 
 
+async def test_lookup_names_in_several_locales(kasse):
+    r = await kasse.client.get("/api/v4/dispatch_modes?locale[]=de&locale[]=en")
+    assert r.json()["dispatch_modes"][2] == {
+        "id": 3,
+        "name": {"de": "Abholung im Museum", "en": "Collection at the museum"},
+    }
+    r = await kasse.client.get("/api/v4/countries?per_page=1000&locale[]=en&locale[]=de")
+    germany = next(c for c in r.json()["countries"] if c["id"] == 60)
+    assert germany == {"id": 60, "name": {"en": "Germany", "de": "Deutschland"}, "code": "DE"}
+
+
 async def test_shop_front_ends_find_countries_and_salutations_under_v3_too(kasse):
     for v3, v4 in (
         ("/api/v3/countries?page=3&locale=en", "/api/v4/countries?page=3&locale=en"),

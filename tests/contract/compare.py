@@ -15,6 +15,8 @@ The rules (docs/api-coverage.md repeats them for readers of the deviations table
 * An object whose keys are all timestamps, dates or numbers (``{"19": {...}}``,
   ``{"2016-05-27": true}``) is a map: every key of the answer must have that form and every value
   is compared with the example's first value.
+* A ``content`` object holds "key/value pairs of custom defined attributes" (reference): the
+  example's keys must be there, others may be.
 * An array's elements are each compared with the example's first element; an answer with no
   element where the example shows some cannot be checked and is a difference (``empty``).
 
@@ -147,7 +149,7 @@ class _Comparison:
                 self.differ(f"{path}.{key}", "missing", "not in the answer")
             else:
                 self.walk(value, answer[key], f"{path}.{key}")
-        if not example.open:
+        if not example.open and not path.endswith(".content"):
             for key in answer:
                 if key not in example.members and f"{path}.{key}" not in self.known:
                     self.differ(f"{path}.{key}", "extra", "not in the example")

@@ -12,10 +12,8 @@ from alembic import command
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from tests.conftest import migrated_database_named
-from tests.migrations.support import annual_pass_sale, run_on
+from tests.migrations.support import annual_pass_catalog, annual_pass_sale, run_on
 
-from kasse.catalog.demo import demo_catalog
-from kasse.catalog.loader import load_catalog_data
 from kasse.core.db import Instance
 from kasse.migrations import alembic_config, upgrade
 from kasse.models import (
@@ -73,7 +71,7 @@ async def _order(session: Any, token_id: int, customer_id: int, address_id: int 
 
 async def _fill(instance: Instance) -> Before:
     async with instance.write_sessions() as session, session.begin():
-        await load_catalog_data(session, demo_catalog(NOW.date()), locale="de")
+        await annual_pass_catalog(session)
         t1, t2 = (
             ApiToken(name=name, token_hash=name * 8, access="reseller", created_at=NOW)
             for name in ("t1", "t2")

@@ -10,7 +10,7 @@ import pytest
 from alembic import command
 from sqlalchemy import select, update
 from tests.conftest import migrated_database_named
-from tests.migrations.support import annual_pass_sale, run_on
+from tests.migrations.support import annual_pass_catalog, annual_pass_sale, run_on
 
 from kasse.catalog.lookups import COUNTRIES, DISPATCH_MODES
 from kasse.core.db import Instance
@@ -18,10 +18,8 @@ from kasse.migrations import alembic_config, upgrade
 from kasse.models import (
     Customer,
     CustomerAddress,
-    Museum,
     Order,
     Personalization,
-    Ticket,
 )
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -37,10 +35,9 @@ def database_at_0005(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 async def _fill(instance: Instance) -> dict[str, int]:
     """Addresses in four countries and one without; cards of every dispatch mode and one
-    without. Only tables 0005 has in this shape (no catalog loader: it writes today's columns)."""
+    without."""
     async with instance.write_sessions() as session, session.begin():
-        session.add(Museum(id=1, title={"de": "Museum"}))
-        session.add(Ticket(id=8, title={"de": "Jahreskarte"}, ticket_type="annual", price_cents=1))
+        await annual_pass_catalog(session)
         customer = Customer(name="Bärbel", created_at=NOW)
         session.add(customer)
         await session.flush()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
 from kasse.core.auth import Principal
@@ -69,8 +69,9 @@ def is_bookable(ticket: TicketData, principal: Principal, day: date) -> bool:
     return row.bookable_public
 
 
-def _title_matches(ticket: TicketData, needle: str) -> bool:
-    return any(needle in str(text).casefold() for text in ticket.row.title.values())
+def title_matches(title: dict[str, Any], q: str | None) -> bool:
+    """The simple search ``q`` of every index: part of the title, in any locale, any case."""
+    return q is None or any(q.casefold() in str(text).casefold() for text in title.values())
 
 
 def _matches(ticket: TicketData, f: TicketFilter) -> bool:
@@ -81,7 +82,7 @@ def _matches(ticket: TicketData, f: TicketFilter) -> bool:
         and (f.exhibition_ids is None or not f.exhibition_ids.isdisjoint(ticket.exhibition_ids))
         and row.ticket_type in f.ticket_types
         and (f.free_timing is None or row.free_timing == f.free_timing)
-        and (f.q is None or _title_matches(ticket, f.q.casefold()))
+        and title_matches(row.title, f.q)
     )
 
 
@@ -152,9 +153,16 @@ def _may_see_museum(principal: Principal, museum_id: int) -> bool:
     return principal.museum_ids is None or museum_id in principal.museum_ids
 
 
-def list_museums(catalog: Catalog, principal: Principal, page: Page) -> PageOf[MuseumData]:
+def list_museums(
+    catalog: Catalog, principal: Principal, page: Page, *, q: str | None = None
+) -> PageOf[MuseumData]:
     return paginate(
-        [m for m in catalog.museums.values() if _may_see_museum(principal, m.row.id)], page
+        [
+            m
+            for m in catalog.museums.values()
+            if _may_see_museum(principal, m.row.id) and title_matches(m.row.title, q)
+        ],
+        page,
     )
 
 
@@ -185,6 +193,7 @@ def list_exhibitions(
     principal: Principal,
     page: Page,
     *,
+    q: str | None = None,
     museum_ids: frozenset[int] | None = None,
     featured: bool | None = None,
 ) -> PageOf[Exhibition]:
@@ -192,6 +201,7 @@ def list_exhibitions(
         e
         for e in catalog.exhibitions.values()
         if _may_see_museum(principal, e.museum_id)
+        and title_matches(e.title, q)
         and (museum_ids is None or e.museum_id in museum_ids)
         and (featured is None or e.featured == featured)
     ]

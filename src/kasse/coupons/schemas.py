@@ -7,13 +7,14 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from kasse.catalog.schemas import Meta
+from kasse.core.i18n import Text
 from kasse.core.schemas import too_many_attempts
 
 
 class CouponOut(BaseModel):
     id: int
-    title: str
-    description: str | None
+    title: Text
+    description: Text | None
     price_cents: int = Field(description="what the coupon costs")
     value_cents: int = Field(description="what the coupon pays (may differ from its price)")
     vat_pct: float
