@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection
 
 from kasse.annual.validity import add_months
-from kasse.models import Order
+from kasse.models import Customer, Order
 from tests.annual.support import (
     ANNUAL,
     GERMANY,
@@ -213,6 +213,29 @@ async def test_invalid_customer_data_is_refused_field_by_field(kasse: Kasse, day
     assert (await annual_order(kasse, token))["ticket_sales"][0]["personalizations"][0][
         "customer"
     ] is None
+
+
+async def test_country_ids_are_the_references_and_nothing_else(kasse: Kasse, day: date) -> None:
+    _, token = await passes_with_token(kasse, day, 1)
+    for unknown in (0, 250, 2**31 - 1):
+        r = await create_customer(kasse, token, {**PETER, "addr_country_id": unknown})
+        assert r.status_code == 422, r.text
+        assert "customer.addr_country_id" in " ".join(r.json()["errors"])
+    assert await customer_count(kasse) == 0
+    zimbabwe = await created_customer(kasse, token, {**PETER, "addr_country_id": 249})
+    assert zimbabwe["addresses"][0]["country_id"] == 249
+
+
+async def customer_count(kasse: Kasse) -> int:
+    async with kasse.instance.read_sessions() as session:
+        return int(
+            await session.scalar(
+                select(func.count())
+                .select_from(Customer)
+                .where(Customer.created_for_order_id.is_not(None))
+            )
+            or 0
+        )
 
 
 async def test_the_buyer_can_hold_a_card_without_a_token_of_its_own(
