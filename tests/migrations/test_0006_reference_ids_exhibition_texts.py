@@ -1,4 +1,6 @@
-"""Migration 0006: stored country and dispatch-mode ids move to go~mus's ids, meaning kept."""
+"""Migration 0006: stored country and dispatch-mode ids move to go~mus's ids, meaning kept;
+exhibitions stored before it get an empty slider text and content block and stay where their
+museum is."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import select, update
 from tests.conftest import migrated_database_named
@@ -18,12 +21,13 @@ from kasse.migrations import alembic_config, upgrade
 from kasse.models import (
     Customer,
     CustomerAddress,
+    Exhibition,
     Order,
     Personalization,
 )
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-MIGRATION = "kasse.migrations.versions.0006_reference_lookup_ids"
+MIGRATION = "kasse.migrations.versions.0006_reference_lookup_ids_exhibition_texts"
 # old ids at 0005: countries 1 DE, 12 FR, 29 GB, 33 US; dispatch 1 print@home, 2 wallet, 3 post
 OLD_COUNTRIES = {"DE": 1, "FR": 12, "GB": 29, "US": 33}
 
@@ -122,3 +126,41 @@ def test_ids_without_an_equivalent_stop_the_migration(database_at_0005: str) -> 
     run_on(url, lambda instance: _store_country(instance, _country_id("BR")))  # new only
     with pytest.raises(RuntimeError, match="that have no equivalent"):
         command.downgrade(alembic_config(url), "0005")
+
+
+# exhibitions as 0005 has them (the model has the columns 0006 adds)
+EXHIBITIONS_0005 = sa.table(
+    "exhibitions",
+    sa.column("id", sa.Integer),
+    sa.column("museum_id", sa.Integer),
+    sa.column("title", sa.JSON),
+    sa.column("sub_title", sa.JSON),
+    sa.column("description", sa.JSON),
+    sa.column("featured", sa.Boolean),
+)
+
+
+async def _fill_exhibition(instance: Instance) -> None:
+    async with instance.write_sessions() as session, session.begin():
+        await annual_pass_catalog(session)
+        await session.execute(
+            EXHIBITIONS_0005.insert().values(
+                id=1, museum_id=1, title={"de": "Alt"}, sub_title={}, description={}, featured=True
+            )
+        )
+
+
+async def _exhibition(instance: Instance) -> tuple[object, ...]:
+    async with instance.read_sessions() as session:
+        row = await session.get(Exhibition, 1)
+        assert row is not None
+        return row.title, row.slider_description, row.content, row.location
+
+
+def test_existing_exhibitions_get_empty_texts_and_no_location(database_at_0005: str) -> None:
+    url = database_at_0005
+    run_on(url, _fill_exhibition)
+    upgrade(url)
+    assert run_on(url, _exhibition) == ({"de": "Alt"}, {}, {}, None)
+    command.downgrade(alembic_config(url), "0005")
+    upgrade(url)

@@ -1,8 +1,12 @@
-"""countries and dispatch modes with go~mus's ids
+"""go~mus's ids for countries and dispatch modes; exhibitions' slider text, content and location
 
 Revision ID: 0006
 Revises: 0005
 Create Date: 2027-01-10 12:00:00.000000
+
+The reference shows a slider description, a content block and a location on every exhibition:
+existing exhibitions get an empty text and content block and stay where their museum is (no
+location of their own).
 
 kasse numbered its 37 countries and three dispatch modes itself; it now uses the ids of the go~mus
 reference (249 ISO 3166-1 countries, numbered by alpha-3 code: Germany 60; dispatch modes 1 E-Mail,
@@ -75,7 +79,18 @@ def _remap(countries: dict[int, int], dispatch_modes: dict[int, int]) -> None:
 
 def upgrade() -> None:
     _remap({old: new for old, _, new in COUNTRIES}, DISPATCH_MODES)
+    with op.batch_alter_table("exhibitions") as batch_op:
+        batch_op.add_column(
+            sa.Column("slider_description", sa.JSON(), server_default="{}", nullable=False)
+        )
+        batch_op.add_column(sa.Column("content", sa.JSON(), server_default="{}", nullable=False))
+        batch_op.add_column(sa.Column("location", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    # first, so that a refusal leaves everything as it was
     _remap({new: old for old, _, new in COUNTRIES}, DISPATCH_MODES_BACK)
+    with op.batch_alter_table("exhibitions") as batch_op:
+        batch_op.drop_column("location")
+        batch_op.drop_column("content")
+        batch_op.drop_column("slider_description")
