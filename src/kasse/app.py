@@ -18,6 +18,7 @@ from kasse.annual.routes import upload_portrait
 from kasse.annual.uploads import upload_body_limit
 from kasse.availability.routes import router as availability_router
 from kasse.catalog.routes import router as catalog_router
+from kasse.catalog.routes import v3_router as catalog_v3_router
 from kasse.core.apidocs import install_swagger_ui
 from kasse.core.clock import Clock
 from kasse.core.db import open_instances
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(entry_v4_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     # Turnstiles and scanners speak the go~mus v3 entry paths.
     app.include_router(entry_router, prefix="/api/v3", responses=ERROR_RESPONSES)
+    app.include_router(catalog_v3_router, prefix="/api/v3", responses=ERROR_RESPONSES)
     app.include_router(health_router)
     app.add_middleware(RejectNulCharacters)
     # Outside everything that reads bodies; inside CORS, so that a 413 carries its headers.

@@ -16,14 +16,15 @@ from tests.conftest import Kasse
 ORDERS = "/api/v4/orders"
 ANNUAL = "/api/v4/annual"
 PASS, PASS_PRICE = 8, 4500
-POST = 3  # dispatch mode "Post"
+POST = 2  # dispatch mode "Post"
+GERMANY = 60  # the reference's country id
 PETER = {
     "name": "Peter",
     "surname": "Pan",
     "email": "peter@example.com",
     "customer_salutation_id": 1,
     "addr_city": "Berlin",
-    "addr_country_id": 1,
+    "addr_country_id": GERMANY,
     "addr_street": "Brunnenstraße 7D",
     "addr_zip": "10119",
 }
@@ -192,7 +193,7 @@ async def give_buyer_an_address(kasse: Kasse, order_id: int) -> int:
             street="Beispielallee 12",
             zip="10115",
             city="Berlin",
-            country_id=1,
+            country_id=GERMANY,
             created_at=kasse.clock.now(),
         )
         session.add(address)

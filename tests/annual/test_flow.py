@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection
 
 from kasse.annual.validity import add_months
-from kasse.models import Order
+from kasse.models import Customer, Order
 from tests.annual.support import (
     ANNUAL,
+    GERMANY,
     ORDERS,
     PETER,
     POST,
@@ -35,6 +36,8 @@ from tests.annual.support import (
 )
 from tests.conftest import Kasse
 
+AUSTRIA = 16  # the reference's country id
+
 
 def midnight(kasse: Kasse, day: date) -> str:
     return kasse.local(day, "00:00")
@@ -56,7 +59,7 @@ async def test_buy_personalize_upload_move_and_finalize_two_passes(kasse: Kasse,
     assert sale == {
         "id": item["attributes"]["id"],
         "title": "Jahreskarte",
-        "description": "",
+        "description": "Ein Jahr freier Eintritt in beide Häuser, so oft Sie möchten.",
         "start_at": kasse.local(day, "10:00"),
         "valid_until": midnight(kasse, add_months(day, 12)),
         "sent_at": None,
@@ -90,7 +93,7 @@ async def test_buy_personalize_upload_move_and_finalize_two_passes(kasse: Kasse,
                 "id": address["id"],
                 "zip": "10119",
                 "street": "Brunnenstraße 7D",
-                "country_id": 1,
+                "country_id": GERMANY,
                 "city": "Berlin",
             }
         ],
@@ -169,7 +172,7 @@ async def test_customers_of_the_order_can_be_changed_field_by_field(
     _, token = await passes_with_token(kasse, day, 1)
     peter = await created_customer(kasse, token)
     r = await update_customer(
-        kasse, token, peter["id"], surname="Pan-Darling", addr_zip="10115", addr_country_id=2
+        kasse, token, peter["id"], surname="Pan-Darling", addr_zip="10115", addr_country_id=AUSTRIA
     )
     assert r.status_code == 200, r.text
     changed = r.json()["customer"]
@@ -179,7 +182,7 @@ async def test_customers_of_the_order_can_be_changed_field_by_field(
         "peter@example.com",
     )
     [address] = changed["addresses"]
-    assert address == {**peter["addresses"][0], "zip": "10115", "country_id": 2}
+    assert address == {**peter["addresses"][0], "zip": "10115", "country_id": AUSTRIA}
     assert changed["personalization_token"] == peter["personalization_token"]
 
     [card] = card_ids(await annual_order(kasse, token))
@@ -210,6 +213,29 @@ async def test_invalid_customer_data_is_refused_field_by_field(kasse: Kasse, day
     assert (await annual_order(kasse, token))["ticket_sales"][0]["personalizations"][0][
         "customer"
     ] is None
+
+
+async def test_country_ids_are_the_references_and_nothing_else(kasse: Kasse, day: date) -> None:
+    _, token = await passes_with_token(kasse, day, 1)
+    for unknown in (0, 250, 2**31 - 1):
+        r = await create_customer(kasse, token, {**PETER, "addr_country_id": unknown})
+        assert r.status_code == 422, r.text
+        assert "customer.addr_country_id" in " ".join(r.json()["errors"])
+    assert await customer_count(kasse) == 0
+    zimbabwe = await created_customer(kasse, token, {**PETER, "addr_country_id": 249})
+    assert zimbabwe["addresses"][0]["country_id"] == 249
+
+
+async def customer_count(kasse: Kasse) -> int:
+    async with kasse.instance.read_sessions() as session:
+        return int(
+            await session.scalar(
+                select(func.count())
+                .select_from(Customer)
+                .where(Customer.created_for_order_id.is_not(None))
+            )
+            or 0
+        )
 
 
 async def test_the_buyer_can_hold_a_card_without_a_token_of_its_own(
@@ -464,7 +490,7 @@ async def test_the_buyers_address_given_at_finalize_can_receive_a_card(
         "id": address["id"],
         "zip": "10119",
         "street": "Brunnenstr. 7d",
-        "country_id": 1,
+        "country_id": GERMANY,
         "city": "Berlin",
     }
     assert shown["shipping_address_id"] == address["id"]

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from tests.catalog.test_museums import picture
+
+NO_PICTURE = dict.fromkeys(
+    ("title", "description", "copyright_info", "teaser", "preview", "article", "detail")
+)
+
 
 def _gold_frames(kasse) -> list[dict[str, str]]:
     # The demo places the special exhibition around the clock's date.
@@ -32,8 +38,9 @@ async def test_list_exhibitions(kasse):
                 "museum_id": 1,
                 "title": "Gold der Anden",
                 "sub_title": "Sonderausstellung",
+                "slider_description": "Nur bis zum Herbst",
                 "featured": True,
-                "picture": None,
+                "picture": picture("gold", "Goldmaske", "Foto"),
                 "time_frames": _gold_frames(kasse),
             },
             {
@@ -41,9 +48,10 @@ async def test_list_exhibitions(kasse):
                 "museum_id": 2,
                 "title": "Pergamon 360°",
                 "sub_title": "Dauerausstellung",
+                "slider_description": "Die Stadt von oben",
                 "featured": False,
-                "picture": None,
-                "time_frames": [],
+                "picture": picture("pergamon", "Der Altar im Rundbild", "Foto"),
+                "time_frames": [],  # a permanent exhibition
             },
         ],
         "meta": {"total_count": 2, "page": 1, "per_page": 25},
@@ -75,6 +83,7 @@ async def test_detail(kasse):
                     "title": {"de": "Wintergäste", "en": "Winter guests"},
                     "description": {"de": "Leihgaben aus Rom", "en": "Loans from Rome"},
                     "picture": {"url": "/static/winter.jpg"},
+                    "content": {"shop_title": {"de": "Wintergäste", "en": "Winter guests"}},
                     "start_date": "2027-01-15",
                 }
             ]
@@ -88,11 +97,18 @@ async def test_detail(kasse):
             "museum_id": 2,
             "title": "Winter guests",
             "sub_title": None,
+            "slider_description": None,
             "featured": False,
-            "picture": {"url": "/static/winter.jpg"},
+            "picture": {
+                **NO_PICTURE,
+                **dict.fromkeys(("teaser", "preview", "article", "detail"), "/static/winter.jpg"),
+            },
             # An open end stays open.
             "time_frames": [{"start_at": "2027-01-15T00:00:00+01:00", "end_at": None}],
             "description": "Loans from Rome",
+            "content": {"shop_title": "Winter guests"},
+            # none of its own: where its museum is
+            "location": (await kasse.client.get("/api/v4/museums/2")).json()["museum"]["location"],
         }
     }
 
@@ -102,8 +118,30 @@ async def test_detail_of_a_demo_exhibition_in_both_locales(kasse):
     en = (await kasse.client.get("/api/v4/exhibitions/1?locale=en")).json()["exhibition"]
     assert (de["title"], en["title"]) == ("Gold der Anden", "Gold of the Andes")
     assert (de["sub_title"], en["sub_title"]) == ("Sonderausstellung", "Special exhibition")
-    assert de["description"] is None
+    assert (de["slider_description"], en["slider_description"]) == (
+        "Nur bis zum Herbst",
+        "Until the autumn only",
+    )
+    assert de["description"].startswith("Schmuck und Masken")
+    assert en["content"]["shop_sub_title"] == "Special exhibition"
     assert de["time_frames"] == _gold_frames(kasse)
+    # its own entrance, not the museum's
+    assert de["location"]["name"] == "Museum für Kunst und Geschichte, Ostflügel"
+    assert de["location"]["street"] == "Am Lustgarten"
+
+
+async def test_q_searches_the_titles_in_every_locale(kasse):
+    assert await _ids(kasse, "?q=gold") == [1]
+    assert await _ids(kasse, "?q=ANDES") == [1]
+    assert await _ids(kasse, "?q=360&by_museum_ids[]=2") == [2]
+    assert await _ids(kasse, "?q=nothing-like-this") == []
+
+
+async def test_several_locales(kasse):
+    r = await kasse.client.get("/api/v4/exhibitions?locale[]=en&locale[]=de&by_featured=true")
+    [gold] = r.json()["exhibitions"]
+    assert gold["title"] == {"en": "Gold of the Andes", "de": "Gold der Anden"}
+    assert gold["slider_description"] == {"en": "Until the autumn only", "de": "Nur bis zum Herbst"}
 
 
 async def test_time_frames_in_summer_time(kasse):
@@ -143,7 +181,13 @@ async def test_a_museum_limited_token_sees_only_its_exhibitions(kasse):
 
 
 async def test_wrong_parameter_types_are_rejected(kasse):
-    for query in ("by_featured=perhaps", "by_museum_ids[]=x", "per_page=0"):
+    for query in (
+        "by_featured=perhaps",
+        "by_museum_ids[]=x",
+        "by_museum_ids%5B%5D=1.5",
+        "per_page=0",
+        "q=" + "x" * 201,
+    ):
         r = await kasse.client.get(f"/api/v4/exhibitions?{query}")
         assert r.status_code == 422, query
         assert r.json()["error"] == "invalid request"

@@ -6,9 +6,11 @@ These run through the ``kasse`` fixture (demo catalog loaded: museums 1-2, quota
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from kasse.catalog.demo import demo_catalog
@@ -274,3 +276,64 @@ async def test_plain_strings_become_default_locale_texts(kasse):
     await kasse.load({"museums": [museum(50, title="Stadtmuseum")]})
     async with kasse.instance.read_sessions() as session:
         assert (await session.get(Museum, 50)).title == {"de": "Stadtmuseum"}
+
+
+async def test_pictures_and_content_blocks_are_stored_translated(kasse):
+    picture = {"title": "Foyer", "copyright_info": {"de": "© Haus", "en": "© House"}}
+    content = {"shop_title": {"de": "Stadt", "en": "City"}, "shop_description": "Alt", "rank": 2}
+    await kasse.load(
+        {
+            "museums": [museum(50, picture={**picture, "url": "/m.jpg"}, content=content)],
+            "exhibitions": [
+                {"id": 50, "museum_id": 50, "title": "Schau", "slider_description": "Kurz",
+                 "content": {"shop_title": "Schau"}, "picture": {"detail": "/d.jpg"},
+                 "location": {"name": "Annex", "city": "Leipzig"}},
+            ],
+        }
+    )  # fmt: skip
+    async with kasse.instance.read_sessions() as session:
+        stored = await session.get(Museum, 50)
+        exhibition = await session.get(Exhibition, 50)
+    assert stored.picture == {
+        "title": {"de": "Foyer"},
+        "description": {},
+        "copyright_info": {"de": "© Haus", "en": "© House"},
+        **dict.fromkeys(("teaser", "preview", "article", "detail"), "/m.jpg"),
+    }
+    assert stored.content == {
+        "shop_title": {"de": "Stadt", "en": "City"},
+        "shop_description": {"de": "Alt"},
+        "rank": 2,
+    }
+    assert exhibition.slider_description == {"de": "Kurz"}
+    assert exhibition.content == {"shop_title": {"de": "Schau"}}
+    assert exhibition.picture["detail"] == "/d.jpg" and exhibition.picture["teaser"] is None
+    assert exhibition.location["name"] == "Annex" and exhibition.location["street"] is None
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        (museum(picture={"url": "/m.jpg", "alt": "x"}), "museums[0] (id 50).picture.alt: Extra"),
+        (museum(picture="/m.jpg"), "museums[0] (id 50).picture: Input should be"),
+        (museum(content={"tags": ["a"]}), "museums[0] (id 50).content.tags"),
+        (museum(content={"shop_title": {"de": 1}}), "museums[0] (id 50).content.shop_title"),
+    ],
+)
+async def test_bad_pictures_and_content(kasse, entry, says):
+    message, errors = await load_errors(kasse, {"museums": [entry]})
+    assert message == "the catalog file is invalid"
+    assert any(error.startswith(says) for error in errors), errors
+    assert await count(kasse, Museum, Museum.id == 50) == 0
+
+
+async def test_the_documented_example_catalog_loads(kasse):
+    example = Path(__file__).parents[2] / "docs" / "examples" / "catalog.yaml"
+    await kasse.load(yaml.safe_load(example.read_text(encoding="utf-8")))
+    r = await kasse.client.get("/api/v4/exhibitions/101?locale=en")
+    exhibition = r.json()["exhibition"]
+    assert exhibition["slider_description"] == "Until September only"
+    assert exhibition["location"]["name"] == "Stadtmuseum, Anbau"
+    museum = (await kasse.client.get("/api/v4/museums/101")).json()["museum"]
+    assert museum["picture"]["teaser"].endswith("haus-klein.jpg")
+    assert museum["picture"]["detail"].endswith("haus.jpg")

@@ -3,14 +3,18 @@ version and whoami."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from kasse import __version__ as kasse_version
+from kasse.catalog.lookups import COUNTRIES
 
 EU = {
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
     "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
 }  # fmt: skip
+# the alpha-2 codes in id order, as pycountry 26.2.16 gives them (249 countries)
+COUNTRY_CODES_DIGEST = "6d7b505f1e454891"
 
 
 async def _all_countries(kasse, locale: str) -> dict[str, dict[str, object]]:
@@ -21,17 +25,28 @@ async def _all_countries(kasse, locale: str) -> dict[str, dict[str, object]]:
     return {c["code"]: c for c in countries}
 
 
-async def test_countries_cover_the_eu_and_the_neighbours(kasse):
+async def test_countries_are_iso_3166_with_the_references_ids(kasse):
     de = await _all_countries(kasse, "de")
     en = await _all_countries(kasse, "en")
-    assert set(de) >= EU | {"CH", "GB", "US", "NO"}
-    assert de["DE"] == {"id": 1, "name": "Deutschland", "code": "DE"}
-    assert en["DE"] == {"id": 1, "name": "Germany", "code": "DE"}
+    assert len(de) == 249 and set(de) >= EU | {"CH", "GB", "US", "NO"}
+    # the ids the reference shows: Deutschland 60, Frankreich 76, Vereinigtes Königreich 80
+    assert de["DE"] == {"id": 60, "name": "Deutschland", "code": "DE"}
+    assert en["DE"] == {"id": 60, "name": "Germany", "code": "DE"}
+    assert de["FR"] == {"id": 76, "name": "Frankreich", "code": "FR"}
+    assert de["GB"] == {"id": 80, "name": "Vereinigtes Königreich", "code": "GB"}
     assert (de["CH"]["name"], en["CH"]["name"]) == ("Schweiz", "Switzerland")
-    assert (de["GB"]["name"], en["GB"]["name"]) == ("Vereinigtes Königreich", "United Kingdom")
+    assert (de["KR"]["name"], en["KR"]["name"]) == ("Südkorea", "South Korea")
     ids = [c["id"] for c in de.values()]
-    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert ids == list(range(1, 250))
     assert {c["id"]: c["code"] for c in de.values()} == {c["id"]: c["code"] for c in en.values()}
+
+
+def test_country_ids_stay_where_they_are():
+    """An id is a position by alpha-3 code; a pycountry that adds or drops a country would move
+    every id after it. Stored ids must not move: such an upgrade needs the new country appended
+    instead (and this list extended), not re-sorted."""
+    codes = "".join(country.code for country in COUNTRIES)
+    assert hashlib.sha256(codes.encode()).hexdigest()[:16] == COUNTRY_CODES_DIGEST
 
 
 async def test_countries_are_paged(kasse):
@@ -41,14 +56,27 @@ async def test_countries_are_paged(kasse):
     assert body["meta"]["page"] == 1 and body["meta"]["per_page"] == 25
     total = body["meta"]["total_count"]
     assert total > 25
-    r = await kasse.client.get("/api/v4/countries?page=2")
-    assert len(r.json()["countries"]) == total - 25
+    r = await kasse.client.get("/api/v4/countries?page=10")
+    assert len(r.json()["countries"]) == total - 9 * 25
 
 
-async def test_states(kasse):
+async def test_states_are_the_german_laender(kasse):
     r = await kasse.client.get("/api/v4/states")
     assert r.status_code == 200
-    assert r.json() == {"states": [], "meta": {"total_count": 0, "page": 1, "per_page": 25}}
+    body = r.json()
+    assert body["meta"] == {"total_count": 16, "page": 1, "per_page": 25}
+    states = body["states"]
+    assert states[:5] == [
+        {"name": "Baden-Württemberg", "id": 1, "country_id": 60},
+        {"name": "Bayern", "id": 2, "country_id": 60},
+        {"name": "Berlin", "id": 3, "country_id": 60},
+        {"name": "Brandenburg", "id": 4, "country_id": 60},
+        {"name": "Bremen", "id": 5, "country_id": 60},
+    ]
+    assert [s["id"] for s in states] == list(range(1, 17))
+    assert states[-1] == {"name": "Thüringen", "id": 16, "country_id": 60}
+    en = (await kasse.client.get("/api/v4/states?locale=en")).json()["states"]
+    assert en[1] == {"name": "Bavaria", "id": 2, "country_id": 60}
 
 
 async def test_salutations(kasse):
@@ -63,11 +91,39 @@ async def test_dispatch_modes(kasse):
     r = await kasse.client.get("/api/v4/dispatch_modes?locale=en")
     assert r.status_code == 200
     body = r.json()
-    assert [m["id"] for m in body["dispatch_modes"]] == [1, 2, 3]
-    assert body["dispatch_modes"][2] == {"id": 3, "name": "Postal mail"}
+    assert body["dispatch_modes"] == [
+        {"id": 1, "name": "E-mail"},
+        {"id": 2, "name": "Post"},
+        {"id": 3, "name": "Collection at the museum"},
+    ]
     assert body["meta"] == {"total_count": 3, "page": 1, "per_page": 25}
     de = (await kasse.client.get("/api/v4/dispatch_modes")).json()["dispatch_modes"]
-    assert de[2] == {"id": 3, "name": "Post"}
+    assert de == [
+        {"id": 1, "name": "E-Mail"},
+        {"id": 2, "name": "Post"},
+        {"id": 3, "name": "Abholung im Museum"},
+    ]
+
+
+async def test_lookup_names_in_several_locales(kasse):
+    r = await kasse.client.get("/api/v4/dispatch_modes?locale[]=de&locale[]=en")
+    assert r.json()["dispatch_modes"][2] == {
+        "id": 3,
+        "name": {"de": "Abholung im Museum", "en": "Collection at the museum"},
+    }
+    r = await kasse.client.get("/api/v4/countries?per_page=1000&locale[]=en&locale[]=de")
+    germany = next(c for c in r.json()["countries"] if c["id"] == 60)
+    assert germany == {"id": 60, "name": {"en": "Germany", "de": "Deutschland"}, "code": "DE"}
+
+
+async def test_shop_front_ends_find_countries_and_salutations_under_v3_too(kasse):
+    for v3, v4 in (
+        ("/api/v3/countries?page=3&locale=en", "/api/v4/countries?page=3&locale=en"),
+        ("/api/v3/customer_salutations", "/api/v4/customers/salutations"),
+    ):
+        r = await kasse.client.get(v3)
+        assert r.status_code == 200, r.text
+        assert r.json() == (await kasse.client.get(v4)).json()
 
 
 async def test_locales(kasse):

@@ -60,9 +60,13 @@ async def test_detail_of_a_day_ticket(kasse):
         "identification": "none",
         "free_timing": False,
         "sub_title": None,
-        "description": None,
+        "description": "Entry to the collection once on the day, at any time.",
         "after_sale_information": "Please have your ticket ready at the entrance.",
-        "content": {},
+        "content": {
+            "shop_title": "Day ticket regular",
+            "shop_sub_title": "",
+            "shop_description": "Entry to the collection once on the day, at any time.",
+        },
         "location": MUSEUM_1,
         "is_sub_ticket": False,
     }
@@ -129,7 +133,7 @@ async def test_detail_location_and_content_of_a_loaded_ticket(kasse):
     ticket = await _ticket(kasse, 40, "?locale=en")
     assert ticket["description"] == "Late opening"
     assert ticket["content"] == {
-        "shop_title": "ignored",
+        "shop_title": "ignored",  # the content's own, not the title
         "image_url": "/static/evening.jpg",
         "rank": 3,
     }
@@ -177,18 +181,16 @@ async def test_content_of_several_tickets(kasse):
                 "id": 1,
                 "content": {
                     "shop_title": "Day ticket regular",
-                    "sub_title": None,
-                    "description": None,
-                    "after_sale_information": "Please have your ticket ready at the entrance.",
+                    "shop_sub_title": "",
+                    "shop_description": "Entry to the collection once on the day, at any time.",
                 },
             },
             {
                 "id": 7,
                 "content": {
                     "shop_title": "Flex ticket",
-                    "sub_title": "No fixed date",
-                    "description": None,
-                    "after_sale_information": None,
+                    "shop_sub_title": "No fixed date",
+                    "shop_description": "One visit on a day of your choice within a year.",
                 },
             },
         ],
@@ -208,23 +210,55 @@ async def test_content_ids_arrive_url_encoded_and_unknown_ones_are_skipped(kasse
     assert r.json()["meta"]["total_count"] == 2
 
 
-async def test_content_adds_the_free_content_keys(kasse):
+async def test_content_is_the_tickets_content_block(kasse):
     await kasse.load(EXTRA_TICKET)
     r = await kasse.client.get("/api/v4/tickets/content?ticket_ids[]=40")
     assert r.json()["data"] == [
         {
             "id": 40,
-            "content": {
-                # The ticket's own title wins over a content key of the same name.
-                "shop_title": "Abendkarte",
-                "sub_title": "Donnerstags ab 18 Uhr",
-                "description": "Lange Nacht",
-                "after_sale_information": None,
-                "image_url": "/static/evening.jpg",
-                "rank": 3,
-            },
+            "content": {"shop_title": "ignored", "image_url": "/static/evening.jpg", "rank": 3},
         }
     ]
+    # Without a shop_title of its own a ticket's content has its title there.
+    await kasse.load({"tickets": [{**EXTRA_TICKET["tickets"][0], "content": {"rank": 4}}]})
+    r = await kasse.client.get("/api/v4/tickets/content?ticket_ids[]=40&locale=en")
+    assert r.json()["data"][0]["content"] == {"shop_title": "Evening ticket", "rank": 4}
+
+
+async def test_attr_picks_one_key_of_each_content_block(kasse):
+    await kasse.load(EXTRA_TICKET)
+    r = await kasse.client.get(
+        "/api/v4/tickets/content?ticket_ids[]=40&ticket_ids[]=1&attr=shop_description&locale=en"
+    )
+    assert r.json()["data"] == [
+        {
+            "id": 1,
+            "content": {
+                "shop_description": "Entry to the collection once on the day, at any time."
+            },
+        },
+        {"id": 40, "content": {}},
+    ]
+
+
+async def test_several_locales_in_details_and_contents(kasse):
+    ticket = await _ticket(kasse, 5, "?locale[]=de&locale[]=en", kasse.auth("reseller"))
+    assert ticket["title"] == {
+        "de": "Sammlung + Sonderausstellung",
+        "en": "Collection + special exhibition",
+    }
+    assert ticket["sub_title"] == {"de": "Mit „Gold der Anden“", "en": "With Gold of the Andes"}
+    assert ticket["description"]["en"].startswith("The collection and the special exhibition")
+    assert ticket["after_sale_information"] == {"de": None, "en": None}
+    assert ticket["content"]["shop_sub_title"] == ticket["sub_title"]
+    assert ticket["location"] == MUSEUM_1  # plain strings, not translated attributes
+    r = await kasse.client.get("/api/v4/tickets/content?ticket_ids[]=3&locale[]=en")
+    assert r.json()["data"][0]["content"]["shop_title"] == {"en": "Time slot regular"}
+    r = await kasse.client.get("/api/v4/tickets?by_ticket_ids[]=3&locale[]=de&locale[]=en")
+    assert r.json()["tickets"][0]["title"] == {
+        "de": "Zeitfenster regulär",
+        "en": "Time slot regular",
+    }
 
 
 async def test_content_without_ids_pages_through_every_sellable_ticket(kasse):

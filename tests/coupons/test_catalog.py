@@ -90,6 +90,16 @@ async def test_the_detail_and_its_locale(kasse):
         assert "error" in r.json()
 
 
+async def test_several_locales(kasse):
+    r = await kasse.client.get(f"{COUPONS}/1?locale[]=en&locale[]=de")
+    shown = r.json()["coupon"]
+    assert shown["title"] == {"en": "Gift voucher 25 €", "de": "Gutschein 25 €"}
+    assert shown["description"]["de"] == "Einlösbar für alle Tickets beider Häuser."
+    r = await kasse.client.get(f"{COUPONS}?locale[]=fr")
+    assert r.status_code == 422
+    assert r.json() == {"error": "locale[]: 'fr' is not an available locale (available: de, en)"}
+
+
 async def test_pages(kasse):
     body = await listed(kasse, "?per_page=2&page=2")
     assert [c["id"] for c in body["coupons"]] == [3]

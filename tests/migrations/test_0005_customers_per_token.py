@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,10 +12,9 @@ from alembic import command
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from tests.conftest import migrated_database_named
+from tests.migrations.support import annual_pass_catalog, annual_pass_sale, run_on
 
-from kasse.catalog.demo import demo_catalog
-from kasse.catalog.loader import load_catalog_data
-from kasse.core.db import Instance, open_instance
+from kasse.core.db import Instance
 from kasse.migrations import alembic_config, upgrade
 from kasse.models import (
     ApiToken,
@@ -27,26 +25,13 @@ from kasse.models import (
     Personalization,
     TicketSale,
 )
-from kasse.settings import Settings
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
-ANNUAL = 8  # the demo's annual pass
 
 
 @pytest.fixture
 def database_at_0004(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from migrated_database_named(tmp_path_factory, "at0004", revision="0004")
-
-
-def _run(url: str, work: Any) -> Any:
-    async def run() -> Any:
-        instance = open_instance("test", url, Settings(database_url=url, instances={}))
-        try:
-            return await work(instance)
-        finally:
-            await instance.dispose()
-
-    return asyncio.run(run())
 
 
 @dataclass
@@ -74,21 +59,7 @@ async def _order(session: Any, token_id: int, customer_id: int, address_id: int 
         locale="de",
         created_at=NOW,
     )
-    session.add(order)
-    await session.flush()
-    line = OrderItem(
-        order_id=order.id,
-        type="Ticket",
-        position=0,
-        price_cents=8900,
-        vat_pct=7.0,
-        tax_included=True,
-    )
-    session.add(line)
-    await session.flush()
-    sale = TicketSale(order_item_id=line.id, ticket_id=ANNUAL, title="Jahreskarte", quantity=1)
-    session.add(sale)
-    await session.flush()
+    sale = await annual_pass_sale(session, order)
     session.add(
         Personalization(
             ticket_sale_id=sale.id, position=1, customer_id=customer_id, address_id=address_id
@@ -100,7 +71,7 @@ async def _order(session: Any, token_id: int, customer_id: int, address_id: int 
 
 async def _fill(instance: Instance) -> Before:
     async with instance.write_sessions() as session, session.begin():
-        await load_catalog_data(session, demo_catalog(NOW.date()), locale="de")
+        await annual_pass_catalog(session)
         t1, t2 = (
             ApiToken(name=name, token_hash=name * 8, access="reseller", created_at=NOW)
             for name in ("t1", "t2")
@@ -170,9 +141,9 @@ async def _insert_customer(instance: Instance, token_id: int, foreign_id: str) -
 
 def test_customers_named_by_several_tokens_are_split_per_token(database_at_0004: str) -> None:
     url = database_at_0004
-    before: Before = _run(url, _fill)
+    before: Before = run_on(url, _fill)
     upgrade(url)
-    after: After = _run(url, _read)
+    after: After = run_on(url, _read)
 
     # t1 keeps its customer (id and all); t2's order and card move to a copy of t2's own.
     [copy] = set(after.customers) - {before.shared, before.orphan, before.own}
@@ -194,18 +165,18 @@ def test_customers_named_by_several_tokens_are_split_per_token(database_at_0004:
     assert after.order_customer[before.orders["t1 crm-Y"]] == before.own
 
     # Unique per token: a third token may use crm-X, t1 not a second time.
-    _run(url, lambda instance: _insert_customer(instance, before.visitor, "crm-X"))
+    run_on(url, lambda instance: _insert_customer(instance, before.visitor, "crm-X"))
     with pytest.raises(IntegrityError):
-        _run(url, lambda instance: _insert_customer(instance, before.t1, "crm-X"))
+        run_on(url, lambda instance: _insert_customer(instance, before.t1, "crm-X"))
 
 
 def test_the_downgrade_refuses_to_merge_customers_of_several_tokens(database_at_0004: str) -> None:
     url = database_at_0004
-    before: Before = _run(url, _fill)
+    before: Before = run_on(url, _fill)
     upgrade(url)
     with pytest.raises(RuntimeError, match="several tokens have customers with one foreign_id"):
         command.downgrade(alembic_config(url), "0004")
-    _run(url, lambda instance: _delete_customers_of(instance, before.t2))
+    run_on(url, lambda instance: _delete_customers_of(instance, before.t2))
     command.downgrade(alembic_config(url), "0004")
     upgrade(url)
 

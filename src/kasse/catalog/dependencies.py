@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from pydantic import Field
 
 from kasse.catalog.schemas import TicketType
-from kasse.catalog.service import TicketFilter
+from kasse.catalog.service import DEFAULT_TICKET_TYPES, TicketFilter
 from kasse.catalog.snapshot import Catalog, load_catalog
 from kasse.core.deps import READ_METHODS, CurrentInstance, Session
+from kasse.core.errors import Unprocessable
+from kasse.core.i18n import Text, translate
 from kasse.core.wire import ParamId
 
 
@@ -23,8 +26,38 @@ CurrentCatalog = Annotated[Catalog, Depends(get_catalog)]
 
 @dataclass(frozen=True)
 class Locale:
+    """The locale texts are rendered in; ``several``: every one asked for with ``locale[]``."""
+
     code: str
     fallback: str
+    several: tuple[str, ...] = ()
+
+    def text(self, texts: dict[str, Any] | None) -> Text | None:
+        """A translated attribute: its text in the locale (falling back to the default locale),
+        or with several locales each one's own text, null where it has none."""
+        if self.several:
+            return {code: _own_text(texts, code) for code in self.several}
+        return translate(texts, self.code, self.fallback)
+
+    def title(self, texts: dict[str, Any] | None) -> Text:
+        """A translated attribute that is never null (titles, names)."""
+        text = self.text(texts)
+        return "" if text is None else text
+
+    def content(self, content: dict[str, Any]) -> dict[str, Any]:
+        """A content block: its texts translated, any other value as it is."""
+        return {
+            key: self.text(value) if isinstance(value, dict) else value
+            for key, value in content.items()
+        }
+
+
+def _own_text(texts: dict[str, Any] | None, code: str) -> str | None:
+    value = (texts or {}).get(code)
+    return str(value) if value else None
+
+
+LocaleCode = Annotated[str, Field(max_length=20)]
 
 
 async def get_locale(
@@ -32,9 +65,27 @@ async def get_locale(
     locale: Annotated[
         str | None, Query(max_length=50, description="de, en (first known one wins)")
     ] = None,
+    several: Annotated[
+        list[LocaleCode] | None,
+        Query(
+            alias="locale[]",
+            max_length=10,
+            description="several locales: every translated attribute becomes "
+            '{"de": "...", "en": "..."}; each must be one of GET /locales',
+        ),
+    ] = None,
 ) -> Locale:
     known = instance.settings.locales
     fallback = instance.settings.default_locale
+    if several:
+        codes = tuple(dict.fromkeys(code.strip().lower() for code in several))
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise Unprocessable(
+                f"locale[]: {', '.join(repr(c) for c in unknown)} is not an available locale "
+                f"(available: {', '.join(known)})"
+            )
+        return Locale(code=codes[0], fallback=fallback, several=codes)
     for code in (locale or "").replace(";", ",").split(","):
         if code.strip().lower() in known:
             return Locale(code=code.strip().lower(), fallback=fallback)
@@ -52,7 +103,9 @@ def ids_of(values: IdList) -> frozenset[int] | None:
 
 
 async def get_ticket_filter(
-    q: Annotated[str | None, Query(max_length=200, description="part of the title")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="part of the title, in any locale, any case")
+    ] = None,
     by_ticket_ids: Annotated[IdList, Query(alias="by_ticket_ids[]")] = None,
     by_museum_ids: Annotated[IdList, Query(alias="by_museum_ids[]")] = None,
     by_exhibition_ids: Annotated[IdList, Query(alias="by_exhibition_ids[]")] = None,
@@ -73,7 +126,7 @@ async def get_ticket_filter(
         museum_ids=ids_of(by_museum_ids),
         exhibition_ids=ids_of(by_exhibition_ids),
         bookable=by_bookable,
-        ticket_types=frozenset(types) if types else None,
+        ticket_types=frozenset(types) if types else DEFAULT_TICKET_TYPES,
         free_timing=by_free_timing,
     )
 

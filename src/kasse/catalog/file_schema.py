@@ -9,6 +9,9 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Texts = str | dict[str, str]
+# A content block: key/value pairs a museum defines (shop_title, shop_description, ...); texts are
+# translated like titles, other values pass through as they are.
+Content = dict[str, Texts | int | float | bool]
 BarcodeMethodIn = Literal["ean", "code39", "qr"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -35,13 +38,26 @@ class LocationIn(Strict):
     longitude: float | None = Field(default=None, ge=-180, le=180)
 
 
+class PictureIn(Strict):
+    """A picture in the formats go~mus serves (URLs); ``url`` stands for every format not given."""
+
+    title: Texts | None = None
+    description: Texts | None = None
+    copyright_info: Texts | None = None
+    url: str | None = None
+    teaser: str | None = None
+    preview: str | None = None
+    article: str | None = None
+    detail: str | None = None
+
+
 class MuseumIn(Strict):
     id: int = Field(gt=0)
     title: Texts
     sub_title: Texts | None = None
     description: Texts | None = None
-    content: dict[str, Any] = Field(default_factory=dict)
-    picture: dict[str, Any] | None = None
+    content: Content = Field(default_factory=dict)
+    picture: PictureIn | None = None
     location: LocationIn = Field(default_factory=LocationIn)
     # weekday -> "10:00-18:00", or null / missing for a closed day
     opening_hours: dict[str, str | None] = Field(default_factory=dict)
@@ -75,9 +91,12 @@ class ExhibitionIn(Strict):
     museum_id: int = Field(gt=0)
     title: Texts
     sub_title: Texts | None = None
+    slider_description: Texts | None = None
     description: Texts | None = None
+    content: Content = Field(default_factory=dict)
     featured: bool = False
-    picture: dict[str, Any] | None = None
+    picture: PictureIn | None = None
+    location: LocationIn | None = Field(default=None, description="default: its museum's")
     start_date: date | None = None
     end_date: date | None = None
 
@@ -104,7 +123,7 @@ class TicketFields(Strict):
     sub_title: Texts | None = None
     description: Texts | None = None
     after_sale_information: Texts | None = None
-    content: dict[str, Any] = Field(default_factory=dict)
+    content: Content = Field(default_factory=dict)
     ticket_type: TicketType = "normal"
     entry_duration: int | None = Field(default=None, gt=0, le=1440)
     first_entry: str | None = None

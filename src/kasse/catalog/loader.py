@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.catalog.file_schema import (
     CatalogFile,
+    Content,
     CouponIn,
     EntryZoneIn,
     ExhibitionIn,
     MuseumIn,
+    PictureIn,
     QuotaIn,
     ShopIn,
     SubTicketIn,
@@ -151,6 +153,28 @@ async def _upsert(
     return row
 
 
+PICTURE_FORMATS = ("teaser", "preview", "article", "detail")
+
+
+def _picture(picture: PictureIn | None, locale: str) -> dict[str, Any] | None:
+    """Stored with its texts translated and a URL for every format (``url`` fills the gaps)."""
+    if picture is None:
+        return None
+    texts = {
+        name: as_translations(getattr(picture, name), locale)
+        for name in ("title", "description", "copyright_info")
+    }
+    urls = {name: getattr(picture, name) or picture.url for name in PICTURE_FORMATS}
+    return texts | urls
+
+
+def _content(content: Content, locale: str) -> dict[str, Any]:
+    return {
+        key: as_translations(value, locale) if isinstance(value, str | dict) else value
+        for key, value in content.items()
+    }
+
+
 async def _load_museum(session: AsyncSession, museum: MuseumIn, locale: str) -> None:
     loc = museum.location
     await _upsert(
@@ -161,8 +185,8 @@ async def _load_museum(session: AsyncSession, museum: MuseumIn, locale: str) -> 
             "title": as_translations(museum.title, locale),
             "sub_title": as_translations(museum.sub_title, locale),
             "description": as_translations(museum.description, locale),
-            "content": museum.content,
-            "picture": museum.picture,
+            "content": _content(museum.content, locale),
+            "picture": _picture(museum.picture, locale),
             "location_name": loc.name,
             "street": loc.street,
             "zip": loc.zip,
@@ -193,9 +217,12 @@ async def _load_exhibition(session: AsyncSession, exhibition: ExhibitionIn, loca
             "museum_id": exhibition.museum_id,
             "title": as_translations(exhibition.title, locale),
             "sub_title": as_translations(exhibition.sub_title, locale),
+            "slider_description": as_translations(exhibition.slider_description, locale),
             "description": as_translations(exhibition.description, locale),
+            "content": _content(exhibition.content, locale),
             "featured": exhibition.featured,
-            "picture": exhibition.picture,
+            "picture": _picture(exhibition.picture, locale),
+            "location": exhibition.location.model_dump() if exhibition.location else None,
             "start_date": exhibition.start_date,
             "end_date": exhibition.end_date,
         },
@@ -217,7 +244,7 @@ def _ticket_values(
         "sub_title": as_translations(entry.sub_title, locale),
         "description": as_translations(entry.description, locale),
         "after_sale_information": as_translations(entry.after_sale_information, locale),
-        "content": entry.content,
+        "content": _content(entry.content, locale),
         "ticket_type": entry.ticket_type,
         "price_cents": 0 if parent else main.price_cents,
         "discount": main.discount,

@@ -1,12 +1,20 @@
-"""Static lookup data: countries, customer salutations and dispatch modes.
+"""Static lookup data: countries, states, customer salutations and dispatch modes, with go~mus's ids.
 
-The ids are part of the wire contract: clients store them on customers and orders. Never renumber
-an entry; append new ones with the next free id.
+The ids are part of the wire contract: clients store them on customers and orders, and the
+reference's examples use them (``addr_country_id: 60`` is Germany). Countries and states come
+from pycountry (ISO 3166 with its translations); their ids are positions in a fixed order, so
+``tests/catalog/test_lookups.py`` pins the list a pycountry upgrade must not move.
 """
 
 from __future__ import annotations
 
+import gettext
+import unicodedata
 from dataclasses import dataclass
+
+import pycountry
+
+GERMANY_ALPHA_2 = "DE"
 
 
 @dataclass(frozen=True)
@@ -20,55 +28,60 @@ class Country(LookupEntry):
     code: str  # ISO 3166-1 alpha-2
 
 
-def _country(country_id: int, code: str, de: str, en: str) -> Country:
-    return Country(id=country_id, names={"de": de, "en": en}, code=code)
+@dataclass(frozen=True)
+class State(LookupEntry):
+    country_id: int
+    code: str  # ISO 3166-2
 
 
 def _entry(entry_id: int, de: str, en: str) -> LookupEntry:
     return LookupEntry(id=entry_id, names={"de": de, "en": en})
 
 
-# The home markets first, then the rest of the EU and Europe, then the usual overseas visitors.
-COUNTRIES: tuple[Country, ...] = (
-    _country(1, "DE", "Deutschland", "Germany"),
-    _country(2, "AT", "Österreich", "Austria"),
-    _country(3, "CH", "Schweiz", "Switzerland"),
-    _country(4, "BE", "Belgien", "Belgium"),
-    _country(5, "BG", "Bulgarien", "Bulgaria"),
-    _country(6, "HR", "Kroatien", "Croatia"),
-    _country(7, "CY", "Zypern", "Cyprus"),
-    _country(8, "CZ", "Tschechien", "Czechia"),
-    _country(9, "DK", "Dänemark", "Denmark"),
-    _country(10, "EE", "Estland", "Estonia"),
-    _country(11, "FI", "Finnland", "Finland"),
-    _country(12, "FR", "Frankreich", "France"),
-    _country(13, "GR", "Griechenland", "Greece"),
-    _country(14, "HU", "Ungarn", "Hungary"),
-    _country(15, "IE", "Irland", "Ireland"),
-    _country(16, "IT", "Italien", "Italy"),
-    _country(17, "LV", "Lettland", "Latvia"),
-    _country(18, "LT", "Litauen", "Lithuania"),
-    _country(19, "LU", "Luxemburg", "Luxembourg"),
-    _country(20, "MT", "Malta", "Malta"),
-    _country(21, "NL", "Niederlande", "Netherlands"),
-    _country(22, "PL", "Polen", "Poland"),
-    _country(23, "PT", "Portugal", "Portugal"),
-    _country(24, "RO", "Rumänien", "Romania"),
-    _country(25, "SK", "Slowakei", "Slovakia"),
-    _country(26, "SI", "Slowenien", "Slovenia"),
-    _country(27, "ES", "Spanien", "Spain"),
-    _country(28, "SE", "Schweden", "Sweden"),
-    _country(29, "GB", "Vereinigtes Königreich", "United Kingdom"),
-    _country(30, "NO", "Norwegen", "Norway"),
-    _country(31, "IS", "Island", "Iceland"),
-    _country(32, "LI", "Liechtenstein", "Liechtenstein"),
-    _country(33, "US", "Vereinigte Staaten", "United States"),
-    _country(34, "CA", "Kanada", "Canada"),
-    _country(35, "AU", "Australien", "Australia"),
-    _country(36, "JP", "Japan", "Japan"),
-    _country(37, "CN", "China", "China"),
-)
+def _translations(domain: str, locale: str) -> gettext.NullTranslations:
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[locale], fallback=True)
 
+
+def _countries() -> tuple[Country, ...]:
+    """The ISO 3166-1 countries; the id of each is its 1-based position by alpha-3 code, as in
+    go~mus (DEU 60, FRA 76, GBR 80). Names are the short ones people write on an address."""
+    german = _translations("iso3166-1", "de")
+    ordered = sorted(pycountry.countries, key=lambda country: country.alpha_3)
+    entries = []
+    for position, country in enumerate(ordered, start=1):
+        name = getattr(country, "common_name", None) or country.name
+        names = {"de": german.gettext(name), "en": name}
+        entries.append(Country(id=position, names=names, code=country.alpha_2))
+    return tuple(entries)
+
+
+def _din_5007(name: str) -> str:
+    """German alphabetical order: umlauts sort as their base letters."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _states(country: Country) -> tuple[State, ...]:
+    """The 16 German Länder, ids 1-16 in German alphabetical order, as in go~mus."""
+    english = _translations("iso3166-2", "en")
+    subdivisions = [s for s in pycountry.subdivisions if s.country_code == country.code]
+    ordered = sorted(subdivisions, key=lambda state: _din_5007(state.name))
+    return tuple(
+        State(
+            id=position,
+            names={"de": state.name, "en": english.gettext(state.name)},
+            country_id=country.id,
+            code=state.code,
+        )
+        for position, state in enumerate(ordered, start=1)
+    )
+
+
+COUNTRIES: tuple[Country, ...] = _countries()
+GERMANY = next(country for country in COUNTRIES if country.code == GERMANY_ALPHA_2)
+STATES: tuple[State, ...] = _states(GERMANY)
+
+# Not in the reference, which only ever shows salutation_id 1: kasse's own list, never renumbered.
 SALUTATIONS: tuple[LookupEntry, ...] = (
     _entry(1, "Herr", "Mr"),
     _entry(2, "Frau", "Ms"),
@@ -78,7 +91,7 @@ SALUTATIONS: tuple[LookupEntry, ...] = (
 )
 
 DISPATCH_MODES: tuple[LookupEntry, ...] = (
-    _entry(1, "Print@home (E-Mail)", "Print at home (e-mail)"),
-    _entry(2, "Mobiles Ticket (Wallet)", "Mobile ticket (wallet)"),
-    _entry(3, "Post", "Postal mail"),
+    _entry(1, "E-Mail", "E-mail"),
+    _entry(2, "Post", "Post"),
+    _entry(3, "Abholung im Museum", "Collection at the museum"),
 )

@@ -19,7 +19,7 @@ from kasse.catalog.dependencies import (
     TicketFilters,
     ids_of,
 )
-from kasse.catalog.lookups import COUNTRIES, DISPATCH_MODES, SALUTATIONS, LookupEntry
+from kasse.catalog.lookups import COUNTRIES, DISPATCH_MODES, SALUTATIONS, STATES, LookupEntry
 from kasse.catalog.schemas import (
     CountryEntry,
     CountryList,
@@ -38,8 +38,10 @@ from kasse.catalog.schemas import (
     NamedEntry,
     OpeningHours,
     OpeningHoursEnvelope,
+    Picture,
     Requirement,
     SalutationList,
+    StateEntry,
     StateList,
     TicketContent,
     TicketContentList,
@@ -56,14 +58,16 @@ from kasse.catalog.schemas import (
 from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
 from kasse.core.clock import Clock
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal
-from kasse.core.i18n import translate
+from kasse.core.i18n import Text, as_translations
 from kasse.core.pagination import MAX_PER_PAGE, PageParams
 from kasse.core.params import IsoDate
 from kasse.core.times import local_minute, render, today
 from kasse.core.wire import ParamLookupId
-from kasse.models import Exhibition
+from kasse.models import Exhibition, Ticket
 
 router = APIRouter(tags=["catalog"])
+# Shop front-ends written for go~mus read these lookups under /api/v3: the same answers.
+v3_router = APIRouter(tags=["lookups"])
 
 # The go~mus API version whose wire format kasse speaks (the public reference's).
 API_VERSION = "4.4"
@@ -74,12 +78,9 @@ ValidAt = Annotated[
 ]
 
 
-def _t(texts: dict[str, Any] | None, locale: Locale) -> str | None:
-    return translate(texts, locale.code, locale.fallback)
-
-
-def _title(texts: dict[str, Any], locale: Locale) -> str:
-    return _t(texts, locale) or ""
+Search = Annotated[
+    str | None, Query(max_length=200, description="part of the title, in any locale, any case")
+]
 
 
 def _at(moment: datetime, tz: ZoneInfo) -> str:
@@ -103,7 +104,7 @@ def ticket_summary(view: service.TicketView, locale: Locale) -> TicketSummary:
     ticket, row = view.data, view.data.row
     return TicketSummary(
         id=row.id,
-        title=_title(row.title, locale),
+        title=locale.title(row.title),
         ticket_type=cast(TicketType, row.ticket_type),
         bookable=view.bookable,
         museum_ids=list(ticket.museum_ids),
@@ -138,6 +139,33 @@ def _location(museum: MuseumData) -> Location:
     )
 
 
+def _picture(stored: dict[str, Any] | None, locale: Locale) -> Picture:
+    picture = stored or {}
+
+    def text(name: str) -> Text | None:
+        # as_translations: a picture loaded before pictures had their own format held plain text
+        return locale.text(as_translations(picture.get(name), locale.fallback))
+
+    def url(name: str) -> str | None:
+        value = picture.get(name) or picture.get("url")
+        return None if value is None else str(value)
+
+    return Picture(
+        title=text("title"),
+        description=text("description"),
+        copyright_info=text("copyright_info"),
+        teaser=url("teaser"),
+        preview=url("preview"),
+        article=url("article"),
+        detail=url("detail"),
+    )
+
+
+def _ticket_content(row: Ticket, locale: Locale) -> dict[str, Any]:
+    """The ticket's content block; shops read shop_title, so it defaults to the title."""
+    return {"shop_title": locale.title(row.title), **locale.content(row.content)}
+
+
 def _ticket_detail(catalog: Catalog, view: service.TicketView, locale: Locale) -> TicketDetail:
     ticket, row = view.data, view.data.row
     museum = service.first_museum(catalog, ticket)
@@ -147,27 +175,21 @@ def _ticket_detail(catalog: Catalog, view: service.TicketView, locale: Locale) -
     )
     return TicketDetail(
         **ticket_summary(view, locale).model_dump(),
-        sub_title=_t(row.sub_title, locale),
-        description=_t(row.description, locale),
-        after_sale_information=_t(row.after_sale_information, locale),
-        content=dict(row.content),
+        sub_title=locale.text(row.sub_title),
+        description=locale.text(row.description),
+        after_sale_information=locale.text(row.after_sale_information),
+        content=_ticket_content(row, locale),
         location=_location(museum) if museum is not None else None,
         is_sub_ticket=ticket.is_sub_ticket,
         **combined,
     )
 
 
-def _ticket_content(ticket: TicketData, locale: Locale) -> TicketContent:
-    row = ticket.row
-    # The ticket's own translated texts win over free content keys of the same name.
-    content = {
-        **row.content,
-        "shop_title": _title(row.title, locale),
-        "sub_title": _t(row.sub_title, locale),
-        "description": _t(row.description, locale),
-        "after_sale_information": _t(row.after_sale_information, locale),
-    }
-    return TicketContent(id=row.id, content=content)
+def _content_of(ticket: TicketData, locale: Locale, attr: str | None) -> TicketContent:
+    content = _ticket_content(ticket.row, locale)
+    if attr is not None:
+        content = {attr: content[attr]} if attr in content else {}
+    return TicketContent(id=ticket.id, content=content)
 
 
 @router.get("/tickets", tags=["tickets"], summary="List tickets")
@@ -197,10 +219,13 @@ async def ticket_contents(
     locale: CurrentLocale,
     page: PageParams,
     ticket_ids: Annotated[IdList, Query(alias="ticket_ids[]")] = None,
+    attr: Annotated[
+        str | None, Query(max_length=100, description="only this key of each content block")
+    ] = None,
 ) -> TicketContentList:
     result = service.ticket_contents(catalog, principal, ticket_ids, page)
     return TicketContentList(
-        data=[_ticket_content(ticket, locale) for ticket in result.items],
+        data=[_content_of(ticket, locale, attr) for ticket in result.items],
         meta=Meta.of(page, result.total_count),
     )
 
@@ -232,9 +257,9 @@ def _museum_summary(museum: MuseumData, locale: Locale) -> MuseumSummary:
     row = museum.row
     return MuseumSummary(
         id=row.id,
-        title=_title(row.title, locale),
-        sub_title=_t(row.sub_title, locale),
-        picture=row.picture,
+        title=locale.title(row.title),
+        sub_title=locale.text(row.sub_title),
+        picture=_picture(row.picture, locale),
     )
 
 
@@ -242,17 +267,21 @@ def _museum_detail(museum: MuseumData, locale: Locale) -> MuseumDetail:
     row = museum.row
     return MuseumDetail(
         **_museum_summary(museum, locale).model_dump(),
-        description=_t(row.description, locale),
-        content=dict(row.content),
+        description=locale.text(row.description),
+        content=locale.content(row.content),
         location=_location(museum),
     )
 
 
 @router.get("/museums", tags=["museums"], summary="List museums")
 async def list_museums(
-    catalog: CurrentCatalog, principal: CurrentPrincipal, locale: CurrentLocale, page: PageParams
+    catalog: CurrentCatalog,
+    principal: CurrentPrincipal,
+    locale: CurrentLocale,
+    page: PageParams,
+    q: Search = None,
 ) -> MuseumList:
-    result = service.list_museums(catalog, principal, page)
+    result = service.list_museums(catalog, principal, page, q=q or None)
     return MuseumList(
         museums=[_museum_summary(m, locale) for m in result.items],
         meta=Meta.of(page, result.total_count),
@@ -321,10 +350,11 @@ def _exhibition_summary(exhibition: Exhibition, locale: Locale, tz: ZoneInfo) ->
     return ExhibitionSummary(
         id=exhibition.id,
         museum_id=exhibition.museum_id,
-        title=_title(exhibition.title, locale),
-        sub_title=_t(exhibition.sub_title, locale),
+        title=locale.title(exhibition.title),
+        sub_title=locale.text(exhibition.sub_title),
+        slider_description=locale.text(exhibition.slider_description),
         featured=exhibition.featured,
-        picture=exhibition.picture,
+        picture=_picture(exhibition.picture, locale),
         time_frames=_time_frames(exhibition, tz),
     )
 
@@ -336,11 +366,17 @@ async def list_exhibitions(
     instance: CurrentInstance,
     locale: CurrentLocale,
     page: PageParams,
+    q: Search = None,
     by_museum_ids: Annotated[IdList, Query(alias="by_museum_ids[]")] = None,
     by_featured: bool | None = None,
 ) -> ExhibitionList:
     result = service.list_exhibitions(
-        catalog, principal, page, museum_ids=ids_of(by_museum_ids), featured=by_featured
+        catalog,
+        principal,
+        page,
+        q=q or None,
+        museum_ids=ids_of(by_museum_ids),
+        featured=by_featured,
     )
     return ExhibitionList(
         exhibitions=[_exhibition_summary(e, locale, instance.tz) for e in result.items],
@@ -361,10 +397,13 @@ async def get_exhibition(
     exhibition_id: Annotated[ParamLookupId, Path()],
 ) -> ExhibitionEnvelope:
     exhibition = service.get_exhibition(catalog, principal, exhibition_id)
+    own = exhibition.location
     return ExhibitionEnvelope(
         exhibition=ExhibitionDetail(
             **_exhibition_summary(exhibition, locale, instance.tz).model_dump(),
-            description=_t(exhibition.description, locale),
+            description=locale.text(exhibition.description),
+            content=locale.content(exhibition.content),
+            location=Location(**own) if own else _location(catalog.museums[exhibition.museum_id]),
         )
     )
 
@@ -373,25 +412,34 @@ async def get_exhibition(
 
 
 def _named(entries: list[LookupEntry], locale: Locale) -> list[NamedEntry]:
-    return [NamedEntry(id=e.id, name=_title(e.names, locale)) for e in entries]
+    return [NamedEntry(id=e.id, name=locale.title(e.names)) for e in entries]
 
 
+@v3_router.get("/countries", summary="Countries for addresses (the v4 answer)")
 @router.get("/countries", tags=["lookups"], summary="Countries for addresses")
 async def list_countries(locale: CurrentLocale, page: PageParams) -> CountryList:
     result = service.paginate(COUNTRIES, page)
     return CountryList(
         countries=[
-            CountryEntry(id=c.id, name=_title(c.names, locale), code=c.code) for c in result.items
+            CountryEntry(id=c.id, name=locale.title(c.names), code=c.code) for c in result.items
         ],
         meta=Meta.of(page, result.total_count),
     )
 
 
-@router.get("/states", tags=["lookups"], summary="States of countries (none configured)")
-async def list_states(page: PageParams) -> StateList:
-    return StateList(states=[], meta=Meta.of(page, 0))
+@router.get("/states", tags=["lookups"], summary="States of countries (the German Länder)")
+async def list_states(locale: CurrentLocale, page: PageParams) -> StateList:
+    result = service.paginate(STATES, page)
+    return StateList(
+        states=[
+            StateEntry(id=s.id, name=locale.title(s.names), country_id=s.country_id)
+            for s in result.items
+        ],
+        meta=Meta.of(page, result.total_count),
+    )
 
 
+@v3_router.get("/customer_salutations", summary="Salutations for customers (the v4 answer)")
 @router.get("/customers/salutations", tags=["lookups"], summary="Salutations for customers")
 async def list_salutations(locale: CurrentLocale, page: PageParams) -> SalutationList:
     result = service.paginate(SALUTATIONS, page)

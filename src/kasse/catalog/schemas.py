@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from kasse.core.auth import Access
+from kasse.core.i18n import Text
 from kasse.core.pagination import Page
 
 TicketType = Literal["normal", "time_slot", "annual"]
@@ -33,12 +34,28 @@ class Location(BaseModel):
     longitude: float | None
 
 
+class Picture(BaseModel):
+    """Always present; every field null when no picture is configured."""
+
+    title: Text | None
+    description: Text | None
+    copyright_info: Text | None
+    teaser: str | None = Field(description="URL of the picture in teaser size")
+    preview: str | None
+    article: str | None
+    detail: str | None
+
+
+Content = dict[str, Any]
+CONTENT = "key/value pairs the museum defines (shop_title, shop_description, ...), texts translated"
+
+
 # --- tickets ---------------------------------------------------------------------------------
 
 
 class TicketSummary(BaseModel):
     id: int
-    title: str
+    title: Text
     ticket_type: TicketType
     bookable: bool = Field(description="bookable for the caller's access level on valid_at")
     museum_ids: list[int]
@@ -60,10 +77,10 @@ class TicketSummary(BaseModel):
 
 
 class TicketDetail(TicketSummary):
-    sub_title: str | None
-    description: str | None
-    after_sale_information: str | None
-    content: dict[str, Any]
+    sub_title: Text | None
+    description: Text | None
+    after_sale_information: Text | None
+    content: Content = Field(description=CONTENT + "; shop_title defaults to the title")
     location: Location | None = Field(description="where the ticket's first museum is")
     sub_ticket_ids: list[int] | None = Field(
         default=None, description="only on combined tickets: the parts sold with them"
@@ -82,9 +99,7 @@ class TicketEnvelope(BaseModel):
 
 class TicketContent(BaseModel):
     id: int
-    content: dict[str, Any] = Field(
-        description="shop_title, sub_title, description, after_sale_information and free content"
-    )
+    content: Content = Field(description=CONTENT + "; shop_title defaults to the title")
 
 
 class TicketContentList(BaseModel):
@@ -97,14 +112,14 @@ class TicketContentList(BaseModel):
 
 class MuseumSummary(BaseModel):
     id: int
-    title: str
-    sub_title: str | None
-    picture: dict[str, Any] | None
+    title: Text
+    sub_title: Text | None
+    picture: Picture
 
 
 class MuseumDetail(MuseumSummary):
-    description: str | None
-    content: dict[str, Any]
+    description: Text | None
+    content: Content = Field(description=CONTENT)
     location: Location
 
 
@@ -137,15 +152,18 @@ class TimeFrame(BaseModel):
 class ExhibitionSummary(BaseModel):
     id: int
     museum_id: int
-    title: str
-    sub_title: str | None
+    title: Text
+    sub_title: Text | None
+    slider_description: Text | None = Field(description="shown by shop sliders")
     featured: bool
-    picture: dict[str, Any] | None
-    time_frames: list[TimeFrame]
+    picture: Picture
+    time_frames: list[TimeFrame] = Field(description="none: a permanent exhibition")
 
 
 class ExhibitionDetail(ExhibitionSummary):
-    description: str | None
+    description: Text | None
+    content: Content = Field(description=CONTENT)
+    location: Location = Field(description="its own, or its museum's")
 
 
 class ExhibitionList(BaseModel):
@@ -162,7 +180,7 @@ class ExhibitionEnvelope(BaseModel):
 
 class NamedEntry(BaseModel):
     id: int
-    name: str
+    name: Text
 
 
 class CountryEntry(NamedEntry):

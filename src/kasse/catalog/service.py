@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
 from kasse.core.auth import Principal
@@ -34,6 +34,10 @@ def paginate(items: Sequence[T], page: Page) -> PageOf[T]:
 # --- tickets ---------------------------------------------------------------------------------
 
 
+# Annual passes are listed only when asked for by type (reference: "default: all but annual").
+DEFAULT_TICKET_TYPES = frozenset({"normal", "time_slot"})
+
+
 @dataclass(frozen=True)
 class TicketFilter:
     """The ``/tickets`` filters; availability answers narrow their tickets with them too."""
@@ -44,7 +48,7 @@ class TicketFilter:
     museum_ids: frozenset[int] | None = None
     exhibition_ids: frozenset[int] | None = None
     bookable: bool | None = None
-    ticket_types: frozenset[str] | None = None
+    ticket_types: frozenset[str] = DEFAULT_TICKET_TYPES
     free_timing: bool | None = None
 
 
@@ -67,8 +71,9 @@ def is_bookable(ticket: TicketData, principal: Principal, day: date | None) -> b
     return row.bookable_public
 
 
-def _title_matches(ticket: TicketData, needle: str) -> bool:
-    return any(needle in str(text).casefold() for text in ticket.row.title.values())
+def title_matches(title: dict[str, Any], q: str | None) -> bool:
+    """The simple search ``q`` of every index: part of the title, in any locale, any case."""
+    return q is None or any(q.casefold() in str(text).casefold() for text in title.values())
 
 
 def _matches(ticket: TicketData, f: TicketFilter) -> bool:
@@ -77,9 +82,9 @@ def _matches(ticket: TicketData, f: TicketFilter) -> bool:
         (f.ticket_ids is None or ticket.id in f.ticket_ids)
         and (f.museum_ids is None or not f.museum_ids.isdisjoint(ticket.museum_ids))
         and (f.exhibition_ids is None or not f.exhibition_ids.isdisjoint(ticket.exhibition_ids))
-        and (f.ticket_types is None or row.ticket_type in f.ticket_types)
+        and row.ticket_type in f.ticket_types
         and (f.free_timing is None or row.free_timing == f.free_timing)
-        and (f.q is None or _title_matches(ticket, f.q.casefold()))
+        and title_matches(row.title, f.q)
     )
 
 
@@ -158,9 +163,16 @@ def _may_see_museum(principal: Principal, museum_id: int) -> bool:
     return principal.museum_ids is None or museum_id in principal.museum_ids
 
 
-def list_museums(catalog: Catalog, principal: Principal, page: Page) -> PageOf[MuseumData]:
+def list_museums(
+    catalog: Catalog, principal: Principal, page: Page, *, q: str | None = None
+) -> PageOf[MuseumData]:
     return paginate(
-        [m for m in catalog.museums.values() if _may_see_museum(principal, m.row.id)], page
+        [
+            m
+            for m in catalog.museums.values()
+            if _may_see_museum(principal, m.row.id) and title_matches(m.row.title, q)
+        ],
+        page,
     )
 
 
@@ -191,6 +203,7 @@ def list_exhibitions(
     principal: Principal,
     page: Page,
     *,
+    q: str | None = None,
     museum_ids: frozenset[int] | None = None,
     featured: bool | None = None,
 ) -> PageOf[Exhibition]:
@@ -198,6 +211,7 @@ def list_exhibitions(
         e
         for e in catalog.exhibitions.values()
         if _may_see_museum(principal, e.museum_id)
+        and title_matches(e.title, q)
         and (museum_ids is None or e.museum_id in museum_ids)
         and (featured is None or e.featured == featured)
     ]

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+# A translated attribute on the wire: the text in the asked locale, or, when several locales are
+# asked for (``locale[]=de&locale[]=en``), a map of each of them to its text (null: none).
+LocalizedText = dict[str, str | None]
+Text = str | LocalizedText
+
 
 def translate(texts: dict[str, Any] | None, locale: str, fallback: str) -> str | None:
     if not texts:

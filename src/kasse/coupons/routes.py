@@ -9,7 +9,6 @@ from fastapi import APIRouter, Path, Query
 from kasse.catalog.dependencies import CurrentCatalog, CurrentLocale, Locale
 from kasse.catalog.schemas import Meta
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal, Session
-from kasse.core.i18n import translate
 from kasse.core.pagination import PageParams
 from kasse.core.params import IsoDate
 from kasse.core.redaction import SECRET
@@ -39,8 +38,8 @@ def _coupon_out(view: service.CouponView, locale: Locale) -> CouponOut:
     row = view.row
     return CouponOut(
         id=row.id,
-        title=translate(row.title, locale.code, locale.fallback) or "",
-        description=translate(row.description, locale.code, locale.fallback),
+        title=locale.title(row.title),
+        description=locale.text(row.description),
         price_cents=row.price_cents,
         value_cents=row.value_cents,
         vat_pct=float(row.vat_pct),

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from kasse.catalog.schemas import Meta
+from kasse.core.i18n import Text
 from kasse.core.schemas import too_many_attempts
 from kasse.core.wire import Id
 from kasse.items.schemas import BarcodeOut, OrderItemOut
@@ -15,8 +16,8 @@ from kasse.reservations.schemas import Quantity
 
 class CouponOut(BaseModel):
     id: int
-    title: str
-    description: str | None
+    title: Text
+    description: Text | None
     price_cents: int = Field(description="what the coupon costs")
     value_cents: int = Field(description="what the coupon pays (may differ from its price)")
     vat_pct: float

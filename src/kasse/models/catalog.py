@@ -94,9 +94,14 @@ class Exhibition(Base):
     museum_id: Mapped[int] = mapped_column(ForeignKey("museums.id", ondelete="CASCADE"))
     title: Mapped[dict[str, Any]]
     sub_title: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # the shop's slider shows it (reference); translated like the title
+    slider_description: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     description: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    content: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     featured: Mapped[bool] = mapped_column(default=False)
     picture: Mapped[dict[str, Any] | None]
+    # name, street, zip, city, country, latitude, longitude; None: where its museum is
+    location: Mapped[dict[str, Any] | None]
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from kasse.availability.booking import draws_for, find_bookable_ticket, quantity_error, resolve_slot
 from kasse.catalog.snapshot import TicketData
+from kasse.core.money import item_cents
 from kasse.core.times import local_date, to_utc
 from kasse.items.context import RequestContext
 from kasse.items.kind import Claims, ItemPlan, ItemProblems
@@ -28,7 +29,7 @@ class TicketPlan(ItemPlan):
 
 
 def item_price_cents(ticket: TicketData, quantity: int) -> int:
-    return ticket.row.price_cents * quantity
+    return item_cents(ticket.row.price_cents, ticket.row.discount, quantity)
 
 
 def duplicate_reservations(items: Sequence[TicketAttributesIn]) -> list[str]:
