@@ -54,6 +54,18 @@ TOOLS = ("wrk", "pgbench", "psql", "createdb", "dropdb")
 PHASES = ("pg", "pg-1m", "sqlite")
 AVAILABILITY = ("capacity", "capacities", "calendar")
 ORDERS = ("reservations", "orders_spread", "orders_hot", "finalize")
+READS = ("tickets_list", "capacity", "capacities", "calendar", "entry")
+CEILINGS = ("select1", "raw_json", "raw_select1", "pgbench")
+# issue 15's targets: ratio to the row's ceiling (pgbench -N, raw SELECT 1, raw JSON, 1 worker)
+TARGETS = {
+    "orders_spread": 0.20,
+    "orders_hot": 0.10,
+    "finalize": 0.10,
+    "capacity": 0.50,
+    "calendar": 0.25,
+    "json": 0.85,
+    "workers_2_vs_1": 1.7,
+}
 SQLITE_ORDERS = ("orders_spread", "orders_hot", "finalize")
 FINALIZE_BODY = {"order": {"completed": True, "customer": {"name": "Erika", "surname": "Muster"}}}
 
@@ -288,7 +300,9 @@ class Bench:
         )
         return env
 
-    def start_server(self, phase: Phase, *, kind: str = "kasse") -> Server:
+    def start_server(
+        self, phase: Phase, *, kind: str = "kasse", workers: int | None = None
+    ) -> Server:
         """``kind``: kasse (the product), ceiling (kasse's stack with two trivial routes) or
         raw (plain FastAPI + asyncpg, none of kasse's code)."""
         commands = {
@@ -303,7 +317,7 @@ class Bench:
             env=phase.env,
             cwd=self.workdir,
             log_path=self.workdir / f"server-{phase.name}-{kind}.log",
-            workers=self.cfg.workers,
+            workers=workers or self.cfg.workers,
             ready_path="/raw/json" if kind == "raw" else "/api/v4/version",
         )
         self.servers.append(server)
@@ -551,16 +565,20 @@ class Bench:
             **self._slot_hooks(phase, env),
         )
 
-    def orders_spread(self, phase: Phase) -> None:
+    def orders_spread(self, phase: Phase, key: str = "orders_spread") -> None:
         env = {"BENCH_FILE": self.spread_file(phase), "BENCH_TOKEN": phase.tokens["reseller"]}
-        self.measure(
-            phase,
-            "orders_spread",
-            "order: spread over slots",
-            "orders.lua",
-            env,
-            **self._slot_hooks(phase, env),
-        )
+        label = "order: spread over slots" + (", 1 worker" if key.endswith("_1w") else "")
+        self.measure(phase, key, label, "orders.lua", env, **self._slot_hooks(phase, env))
+
+    def one_worker_orders(self, phase: Phase) -> None:
+        """Order creation on a server of one worker: what the run's workers add (scaling)."""
+        if not self.wanted("orders_spread_1w") or self.cfg.workers < 2:
+            return
+        self.start_server(phase, workers=1)
+        try:
+            self.orders_spread(phase, "orders_spread_1w")
+        finally:
+            self.stop_server(phase)
 
     def _slot_hooks(self, phase: Phase, env: dict[str, str]) -> dict[str, Any]:
         """Each run (and the warm-up) starts where the last one stopped in the shuffled slots."""
@@ -844,11 +862,9 @@ class Bench:
 
     def rate_rows(self) -> None:
         """Ratios and targets, once every figure of the run is in."""
+        self._add_scaling_row()
         for row in self.rows:
-            if (
-                row.scenario in ("json", "select1", "raw_json", "raw_select1", "pgbench")
-                or row.ceiling
-            ):
+            if row.scenario in CEILINGS or row.ceiling:
                 continue
             five = 0 if row.result is None else row.result.server_errors
             if row.phase == "pg":
@@ -864,18 +880,71 @@ class Bench:
                 row.checks.append(f"{five} answers 5xx (median run)")
 
     def _rate_pg(self, row: Row) -> None:
-        select1, pgbench = self.ceilings.get("select1"), self.ceilings.get("pgbench")
-        reads = ("tickets_list", "capacity", "capacities", "calendar", "entry")
-        if row.scenario in reads and select1:
-            row.ceiling, row.ceiling_value = "SELECT 1", select1
-            if row.scenario == "capacity":
-                row.target, row.target_ratio = ">= 0.50", 0.5
+        raw_select1 = self.ceilings.get("raw_select1")
+        pgbench = self.ceilings.get("pgbench")
+        if row.scenario == "json" and self.ceilings.get("raw_json"):
+            row.ceiling, row.ceiling_value = "raw JSON", self.ceilings["raw_json"]
+        elif row.scenario == "workers_2_vs_1":
+            row.ceiling, row.ceiling_value = (
+                "1 worker",
+                self.phase_rate_of("pg", "orders_spread_1w"),
+            )
+        elif row.scenario in READS and raw_select1:
+            row.ceiling, row.ceiling_value = "raw SELECT 1", raw_select1
         elif row.scenario in ORDERS and pgbench:
             row.ceiling, row.ceiling_value = "pgbench -N", pgbench
-            if row.scenario == "orders_spread":
-                row.target, row.target_ratio = ">= 0.20", 0.2
-            elif row.scenario == "orders_hot":
-                row.target, row.target_ratio = ">= 0.10", 0.1
+        target = TARGETS.get(row.scenario)
+        if target is not None and row.ceiling_value:
+            row.target, row.target_ratio = f">= {target:.2f}", target
+
+    def _add_scaling_row(self) -> None:
+        """Order creation with the run's workers against one worker (measured in the pg phase)."""
+        many = self.phase_rate_of("pg", "orders_spread")
+        if not many or not self.phase_rate_of("pg", "orders_spread_1w"):
+            return
+        if any(r.scenario == "workers_2_vs_1" for r in self.rows):
+            return
+        self.rows.append(
+            Row(
+                phase="pg",
+                scenario="workers_2_vs_1",
+                label=f"order: {self.cfg.workers} workers vs 1",
+                result=None,
+                runs=[many],
+                value=many,
+            )
+        )
+
+    def phase_rate_of(self, phase: str, scenario: str) -> float:
+        rates = [r.value for r in self.rows if r.phase == phase and r.scenario == scenario]
+        return rates[0] if rates else 0.0
+
+    def ratios(self) -> dict[str, float | None]:
+        """The run's figures against the targets of issue 15, by the names of its table's rows."""
+
+        def ratio(scenario: str, phase: str = "pg") -> float | None:
+            rows = [r for r in self.rows if r.phase == phase and r.scenario == scenario]
+            return round(rows[0].ratio, 3) if rows and rows[0].ratio is not None else None
+
+        pdf = [r for r in self.rows if r.phase == "pg" and r.scenario == "pdf_1"]
+        sqlite_5xx = [
+            r.result.server_errors
+            for r in self.rows
+            if r.phase == "sqlite" and r.result is not None and r.scenario in SQLITE_ORDERS
+        ]
+        return {
+            "order_creation_spread_over_slots_vs_pgbench": ratio("orders_spread"),
+            "order_creation_hot_slot_vs_pgbench": ratio("orders_hot"),
+            "finalize_two_phase_order_vs_pgbench": ratio("finalize"),
+            "capacity_one_ticket_one_day_vs_raw_select1": ratio("capacity"),
+            "calendar_one_ticket_31_days_vs_raw_select1": ratio("calendar"),
+            "ticket_pdf_1_page_pages_per_second_per_core": (
+                pdf[0].extra.get("pages_per_s_per_core") if pdf else None
+            ),
+            "kasse_trivial_json_vs_raw_trivial_json": ratio("json"),
+            "order_creation_2_workers_vs_1_worker": ratio("workers_2_vs_1"),
+            "sqlite_16_buyers_answers_5xx": sum(sqlite_5xx) if sqlite_5xx else None,
+        }
 
     # -- phases -----------------------------------------------------------------------------------
 
@@ -931,6 +1000,7 @@ class Bench:
             self.finish_phase(phase)
         finally:
             self.stop_server(phase)
+        self.one_worker_orders(phase)
         for row in self.rows:
             if row.phase == "pg":
                 self.empty_db[row.scenario] = row.value
@@ -1138,6 +1208,7 @@ class Bench:
         payload = {
             **self.info,
             "ceilings": self.ceilings,
+            "ratios": self.ratios(),
             "rows": [r.to_json() for r in self.rows],
             "profiles": self.profiles,
             "server_errors": self.server_errors,

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # PostgreSQL connections per worker process (no overflow beyond it): keep workers x pool size
     # (x hosts) below the server's max_connections.
     db_pool_size: int = 10
+    # kasse reaches PostgreSQL through a connection pooler in transaction mode (PgBouncer
+    # pool_mode=transaction): no prepared statement is kept beyond its transaction, and reads run
+    # in transactions too. Required there, and a little slower.
+    db_transaction_pooler: bool = False
     # Per-process caches. The catalog version is read at most this often, so a catalog loaded by
     # `kasse load` reaches every worker on every host within this time. An API token's access
     # level and museums are trusted this long after they were read.

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from kasse.catalog.demo import demo_catalog
+from kasse.documents import routes as document_routes
 from kasse.documents.wallet import DEV_CA_CERT
 from tests.conftest import Kasse
 from tests.documents.conftest import WalletApp
@@ -540,3 +541,23 @@ async def test_the_documents_are_described_as_binary_answers(kasse: Kasse) -> No
         assert "security" not in operation  # the order's token, not an API token
         token = next(p for p in operation["parameters"] if p["name"] == "token")
         assert token["in"] == "query" and not token.get("required", False)
+
+
+async def test_documents_render_after_the_database_connection_is_back_in_the_pool(
+    kasse: Kasse, day: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendering is CPU work of milliseconds: a pooled connection held meanwhile would make the
+    pool size the limit of how many PDFs are made at once."""
+    order = await ordered(kasse, item(3, 2, kasse.local(day, "10:00")))
+    pool = kasse.instance.read_engine.pool
+    held_while_rendering: list[int] = []
+    render = document_routes.render_ticket_pdf
+
+    def counting_render(pages: Any) -> bytes:
+        held_while_rendering.append(pool.checkedout())
+        return render(pages)
+
+    monkeypatch.setattr(document_routes, "render_ticket_pdf", counting_render)
+    pdf = await pdf_of(kasse, ticket_url(order, sales(order)[0]))
+    assert len(page_texts(pdf)) == 2
+    assert held_while_rendering == [0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,7 +65,29 @@ def _configure_sqlite(engine: AsyncEngine, begin_statement: str) -> None:
             context.is_disconnect = True
 
 
-def make_engine(url: str, *, write: bool = True, pool_size: int = 10) -> AsyncEngine:
+def _unique_statement_name() -> str:
+    return f"__kasse_{uuid.uuid4().hex}__"
+
+
+# Behind a transaction-pooling PgBouncer consecutive transactions of one connection may run on
+# different server connections, so no prepared statement may be expected to outlive its
+# transaction: none are cached, and each gets a name no other client can have used (SQLAlchemy's
+# recipe for PgBouncer). A statement is then prepared on every run: the price of the pooler.
+TRANSACTION_POOLER_CONNECT_ARGS: dict[str, Any] = {
+    "statement_cache_size": 0,
+    "prepared_statement_cache_size": 0,
+    "prepared_statement_name_func": _unique_statement_name,
+}
+
+
+def make_engine(
+    url: str,
+    *,
+    write: bool = True,
+    pool_size: int = 10,
+    transaction_pooler: bool = False,
+    lock_timeout_seconds: float = 10.0,
+) -> AsyncEngine:
     """An engine for ``url``; on PostgreSQL a fixed pool of ``pool_size`` connections.
 
     No overflow: an overflow connection is closed when it is returned, so under load every
@@ -76,8 +99,15 @@ def make_engine(url: str, *, write: bool = True, pool_size: int = 10) -> AsyncEn
         engine = create_async_engine(url, json_serializer=_json_dumps)
         _configure_sqlite(engine, "BEGIN IMMEDIATE" if write else "BEGIN")
         return engine
+    # Behind a transaction pooler a connection's settings do not follow its transactions: the
+    # lock timeout is set per transaction there instead (core/locking.py).
+    direct = {"server_settings": {"lock_timeout": str(int(lock_timeout_seconds * 1000))}}
     return create_async_engine(
-        url, json_serializer=_json_dumps, pool_size=pool_size, max_overflow=0
+        url,
+        json_serializer=_json_dumps,
+        pool_size=pool_size,
+        max_overflow=0,
+        connect_args=TRANSACTION_POOLER_CONNECT_ARGS if transaction_pooler else direct,
     )
 
 
@@ -111,14 +141,23 @@ class Instance:
 
 
 def open_instance(name: str, database_url: str, settings: Settings) -> Instance:
-    write_engine = make_engine(database_url, write=True, pool_size=settings.db_pool_size)
-    # Reading requests run without an explicit transaction on PostgreSQL (no BEGIN and COMMIT
-    # round trips; each statement sees the data committed when it starts), on the same pool.
-    read_engine = (
-        make_engine(database_url, write=False)
-        if database_url.startswith("sqlite")
-        else write_engine.execution_options(isolation_level="AUTOCOMMIT")
+    pooler = settings.db_transaction_pooler
+    write_engine = make_engine(
+        database_url,
+        write=True,
+        pool_size=settings.db_pool_size,
+        transaction_pooler=pooler,
+        lock_timeout_seconds=settings.lock_timeout_seconds,
     )
+    # Reading requests run without an explicit transaction on PostgreSQL (no BEGIN and COMMIT
+    # round trips; each statement sees the data committed when it starts), on the same pool;
+    # behind a transaction pooler in a transaction, which keeps one server connection throughout.
+    if database_url.startswith("sqlite"):
+        read_engine = make_engine(database_url, write=False)
+    elif pooler:
+        read_engine = write_engine
+    else:
+        read_engine = write_engine.execution_options(isolation_level="AUTOCOMMIT")
     return Instance(
         name=name,
         database_url=database_url,

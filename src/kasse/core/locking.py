@@ -13,7 +13,9 @@ kinds of rows take them in one global order, so that no two requests can wait fo
 
 Within one rank the caller's query orders the rows (sorted keys); PostgreSQL locks ``SELECT ..
 ORDER BY .. FOR UPDATE`` rows in that order. A lock that does not come within
-``KASSE_LOCK_TIMEOUT_SECONDS`` fails the request (503, try again) instead of queueing forever.
+``KASSE_LOCK_TIMEOUT_SECONDS`` fails the request (503, try again) instead of queueing forever
+(PostgreSQL's ``lock_timeout``, set when a connection opens, or per transaction behind a
+transaction pooler, where a connection's settings do not follow its transactions).
 SQLite runs writing transactions one at a time (``BEGIN IMMEDIATE``, see ``core/db.py``): there
 the transaction itself is the lock and its busy timeout the lock timeout.
 
@@ -58,19 +60,23 @@ class LockOrderViolation(RuntimeError):
 
 
 def _note_rank(session: AsyncSession, rank: LockRank) -> None:
-    transaction = id(session.get_transaction())
+    transaction = session.get_transaction()
     taken = session.info.get(HIGHEST_RANK)
-    if taken is not None and taken[0] == transaction and taken[1] > rank:
+    if taken is not None and taken[0] is transaction and taken[1] > rank:
         raise LockOrderViolation(
             f"{rank.name} locked after {LockRank(taken[1]).name}: see core/locking.py for the order"
         )
-    session.info[HIGHEST_RANK] = (transaction, max(rank, taken[1] if taken else rank))
+    highest = max(rank, taken[1]) if taken is not None and taken[0] is transaction else rank
+    session.info[HIGHEST_RANK] = (transaction, highest)
 
 
 async def _set_timeout(session: AsyncSession, settings: Settings) -> None:
-    """Once per transaction (``SET LOCAL`` ends with it; it also holds behind a pooler)."""
-    transaction = id(session.get_transaction())
-    if session.info.get(TIMEOUT_SET) == transaction or not is_postgres(session):
+    """Behind a transaction pooler, once per transaction (``SET LOCAL`` ends with it). A direct
+    connection got the timeout when it was opened (``core/db.py``): no round trip here."""
+    if not settings.db_transaction_pooler or not is_postgres(session):
+        return
+    transaction = session.get_transaction()
+    if session.info.get(TIMEOUT_SET) is transaction:
         return
     milliseconds = int(settings.lock_timeout_seconds * 1000)
     await session.execute(text(f"SET LOCAL lock_timeout = {milliseconds}"))

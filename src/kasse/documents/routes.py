@@ -1,16 +1,19 @@
 """HTTP routes of an order's documents: ticket and voucher PDFs, Wallet passes, the invoice.
 
 They need the order's token (``?token=``) and no API token, so that a customer can open the
-links of a confirmation mail. Rendering is CPU-bound and runs in a worker thread.
+links of a confirmation mail. Rendering is CPU-bound: it runs in a worker thread, once the
+request's database connection is back in the pool (``RenderedFile``).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from kasse.catalog.dependencies import CurrentCatalog
 from kasse.core.deps import CountTokenFailures, CurrentClock, CurrentInstance, Session
@@ -70,13 +73,22 @@ async def get_documents(
 Documents = Annotated[service.OrderDocuments, Depends(get_documents)]
 
 
-def _file(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content=content,
-        media_type=media_type,
+class RenderedFile(Response):
+    """A document rendered only when it is sent: after the route returned, so after the request's
+    session has committed and given its database connection back to the pool (FastAPI ends a
+    ``scope="function"`` dependency before the response is sent). Rendering takes milliseconds
+    of CPU; a pooled connection held meanwhile would make the pool the limit of PDF throughput."""
+
+    def __init__(self, render: Callable[[], bytes], media_type: str, filename: str) -> None:
+        super().__init__(media_type=media_type)
+        self._render = render
         # no-store comes with every answer of this router (kasse.core.headers)
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
+        self._disposition = {"Content-Disposition": f'inline; filename="{filename}"'}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.body = await asyncio.to_thread(self._render)
+        self.init_headers(self._disposition)  # Content-Length of the rendered body
+        await super().__call__(scope, receive, send)
 
 
 @router.get(
@@ -87,8 +99,9 @@ def _file(content: bytes, media_type: str, filename: str) -> Response:
 )
 async def ticket_pdf(sale_id: SaleId, docs: Documents) -> Response:
     pages = service.ticket_pages(docs, sale_id)
-    pdf = await asyncio.to_thread(render_ticket_pdf, pages)
-    return _file(pdf, PDF, service.ticket_filename(docs, sale_id))
+    return RenderedFile(
+        lambda: render_ticket_pdf(pages), PDF, service.ticket_filename(docs, sale_id)
+    )
 
 
 @router.get(
@@ -103,11 +116,12 @@ async def passbook(
     docs: Documents,
 ) -> Response:
     data = passes.pass_data(docs, sale_id, barcode)
-
-    def build() -> bytes:
-        return build_pkpass(data, passes.wallet_signer(docs.settings))
-
-    return _file(await asyncio.to_thread(build), PKPASS, passes.pass_filename(barcode))
+    settings = docs.settings
+    return RenderedFile(
+        lambda: build_pkpass(data, passes.wallet_signer(settings)),
+        PKPASS,
+        passes.pass_filename(barcode),
+    )
 
 
 @router.get(
@@ -118,8 +132,9 @@ async def passbook(
 )
 async def voucher_pdf(sale_id: CouponSaleId, docs: Documents) -> Response:
     pages = service.voucher_pages(docs, sale_id)
-    pdf = await asyncio.to_thread(render_voucher_pdf, pages)
-    return _file(pdf, PDF, service.voucher_filename(docs, sale_id))
+    return RenderedFile(
+        lambda: render_voucher_pdf(pages), PDF, service.voucher_filename(docs, sale_id)
+    )
 
 
 @router.get(
@@ -130,8 +145,7 @@ async def voucher_pdf(sale_id: CouponSaleId, docs: Documents) -> Response:
 )
 async def invoice_pdf(docs: Documents) -> Response:
     invoice = service.invoice_data(docs)
-    pdf = await asyncio.to_thread(render_invoice_pdf, invoice)
-    return _file(pdf, PDF, service.invoice_filename(docs))
+    return RenderedFile(lambda: render_invoice_pdf(invoice), PDF, service.invoice_filename(docs))
 
 
 # Declared so that clients get the API's error shape: this server sells no events or tours yet.
