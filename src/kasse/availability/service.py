@@ -23,7 +23,7 @@ from kasse.catalog.service import TicketFilter, TicketView, select_tickets
 from kasse.catalog.snapshot import Catalog, TicketData
 from kasse.core.auth import Principal
 from kasse.core.errors import NotFound, Unprocessable
-from kasse.core.times import render, render_spaced, today
+from kasse.core.times import local_date, render, render_spaced, today
 from kasse.reservations.service import own_reservation_ids
 
 # Date pickers ask for a month (32 days with both ends) and some for 46 days; a quarter is plenty.
@@ -78,7 +78,10 @@ def visible_ticket(catalog: Catalog, principal: Principal, ticket_id: int) -> Ti
 def _open_starts(
     catalog: Catalog, ticket: TicketData, day: date, now: datetime, tz: ZoneInfo
 ) -> list[datetime]:
-    return [s for s in slot_starts(catalog, ticket, day, tz) if not is_past(ticket, s, now, tz)]
+    starts = slot_starts(catalog, ticket, day, tz)
+    if day > local_date(now, tz):
+        return starts  # no slot of a later day is over (a calendar asks for weeks of them)
+    return [s for s in starts if not is_past(ticket, s, now, tz)]
 
 
 def _ticket_free(

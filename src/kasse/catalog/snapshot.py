@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.core.db import Instance
+from kasse.core.sql import run, table_of
 from kasse.models import (
     CatalogState,
     Coupon,
@@ -107,11 +108,11 @@ class Catalog:
 
 
 # built once: every writing request runs it (see core/sql.py on the cost of building statements)
-CATALOG_VERSION = select(CatalogState.version).where(CatalogState.id == 1)
+CATALOG_VERSION = select(table_of(CatalogState).c.version).where(table_of(CatalogState).c.id == 1)
 
 
 async def _catalog_version(session: AsyncSession) -> int:
-    version = await session.scalar(CATALOG_VERSION)
+    version = (await run(session, CATALOG_VERSION)).scalar()
     return int(version or 0)
 
 

@@ -36,7 +36,7 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Executable, Result, Select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kasse.core.sql import is_postgres
+from kasse.core.sql import is_postgres, run
 from kasse.settings import Settings
 
 Ts = TypeVarTuple("Ts")
@@ -109,14 +109,13 @@ async def lock_by_writing(
     rows: list[dict[str, Any]],
     rank: LockRank,
     settings: Settings,
-) -> Result[Any]:
+) -> Result[*tuple[Any, ...]]:
     """Run a write that locks the rows it writes (an ``INSERT .. ON CONFLICT DO UPDATE`` of
     ``rows`` in sorted key order, say) under the same rules as :func:`lock`. The test switch cannot take
     such a lock away: a caller that honours it decides before the write instead of after it."""
     _note_rank(session, rank)
     await _set_timeout(session, settings)
-    result: Result[Any] = await session.execute(statement, rows)
-    return result
+    return await run(session, statement, rows)
 
 
 async def pause_for_races(settings: Settings) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import Column, Row, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert
 
-from kasse.core.sql import INSERTS
+from kasse.core.sql import INSERTS, run
 
 K = TypeVar("K", bound=Hashable)
 # Draws of a group's missing codes before giving up; a second one is needed about once in a
@@ -59,7 +59,7 @@ async def insert_unique_codes(
                 values = draw(group)
                 drawn.setdefault(values[code_column], values)  # drawn twice in one batch: once
         statement = _insert_new(session.get_bind().dialect.name, table, code_column, returning)
-        for returned in await session.execute(statement, list(drawn.values())):
+        for returned in await run(session, statement, list(drawn.values())):
             inserted.append(returned)
             missing[group_of(returned)] -= 1
         missing = {group: count for group, count in missing.items() if count > 0}

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.core.errors import Unprocessable
 from kasse.core.locking import LockRank, lock, pause_for_races
-from kasse.core.sql import table_of
+from kasse.core.sql import run, table_of
 from kasse.coupons.codes import CODE_LENGTH, normalize
 from kasse.models import CouponCode, CouponRedemption, CouponSale, Order, OrderItem
 from kasse.settings import Settings
@@ -190,7 +190,8 @@ async def record_payment(
     ]
     if redemptions:
         columns = ("order_id", "coupon_code_id", "position", "amount_cents", "returned_cents")
-        await session.execute(
+        await run(
+            session,
             INSERT_REDEMPTIONS,
             [
                 {

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert
 
-from kasse.core.sql import table_of
+from kasse.core.sql import run, table_of
 
 
 class SaleRow(Protocol):
@@ -38,7 +38,7 @@ async def write_sales(
 ) -> dict[int, SaleT]:
     """``rows`` (each with its ``order_item_id``) in one insert, returned by order item id as
     models carrying their new ids: what the item's shape reads, without reading it back."""
-    written = await session.execute(_insert_returning_ids(model), list(rows))
+    written = await run(session, _insert_returning_ids(model), list(rows))
     ids = {item_id: sale_id for sale_id, item_id in written}
     make: Callable[..., SaleT] = model  # a mapped class takes its columns as keywords
     return {row["order_item_id"]: make(id=ids[row["order_item_id"]], **row) for row in rows}

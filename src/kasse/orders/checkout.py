@@ -38,7 +38,7 @@ from kasse.core.auth import SELLING_ACCESS
 from kasse.core.errors import SoldOut, Unprocessable
 from kasse.core.ids import new_token
 from kasse.core.ratelimit import ClientAttempts
-from kasse.core.sql import table_of
+from kasse.core.sql import run, table_of
 from kasse.coupons.ledger import CouponPayment, plan_payment, record_payment
 from kasse.items.context import RequestContext
 from kasse.items.kind import Claims, ItemKind, ItemPlan, ItemProblems, NewOrder
@@ -188,7 +188,7 @@ async def _write_order(
         "suppress_mail": False,
         "invoice": False,
     }
-    order_id = await ctx.session.scalar(INSERT_ORDER, values)
+    order_id = (await run(ctx.session, INSERT_ORDER, values)).scalar()
     assert order_id is not None
     return Order(id=order_id, **values)
 
@@ -208,7 +208,7 @@ async def _write_items(
         }
         for p in planned
     ]
-    ids = {position: item_id for item_id, position in await session.execute(INSERT_ITEMS, rows)}
+    ids = {position: item_id for item_id, position in await run(session, INSERT_ITEMS, rows)}
     return {
         row["position"]: OrderItem(id=ids[row["position"]], cancelled_at=None, **row)
         for row in rows
