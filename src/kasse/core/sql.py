@@ -45,7 +45,9 @@ class PerDialect(Generic[T]):
         return self._built[dialect]
 
 
-async def run(session: AsyncSession, statement: Executable, parameters: Any = None) -> Result[*tuple[Any, ...]]:
+async def run(
+    session: AsyncSession, statement: Executable, parameters: Any = None
+) -> Result[*tuple[Any, ...]]:
     """A Core statement of a hot path, on the session's connection and in its transaction.
 
     It skips the ORM's execution path (tens of microseconds a statement) and so does not flush
