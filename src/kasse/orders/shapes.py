@@ -133,7 +133,7 @@ def order_shape(ctx: RequestContext, rows: ShapeRows, *, detail: bool) -> dict[s
     }
     if detail:
         shape["payment_status"] = order.payment_status
-        shape["billing_address_id"] = None
+        shape["billing_address_id"] = order.billing_address_id
         shape["customer_id"] = order.customer_id
         shape["pay_by_link"] = order.pay_by_link
         shape["paid"] = order.paid_at is not None
