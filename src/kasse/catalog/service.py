@@ -5,31 +5,16 @@ Everything here reads the in-memory snapshot; nothing touches the database or HT
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
 from kasse.core.auth import Principal
 from kasse.core.errors import NotFound
-from kasse.core.pagination import Page
+from kasse.core.pagination import Page, PageOf, paginate
 from kasse.models import Exhibition
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class PageOf(Generic[T]):
-    items: list[T]
-    total_count: int
-
-
-def paginate(items: Sequence[T], page: Page) -> PageOf[T]:
-    return PageOf(
-        items=list(items[page.offset : page.offset + page.per_page]), total_count=len(items)
-    )
-
 
 # --- tickets ---------------------------------------------------------------------------------
 

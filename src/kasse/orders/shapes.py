@@ -142,3 +142,11 @@ def order_shape(ctx: RequestContext, rows: ShapeRows, *, detail: bool) -> dict[s
         still_due = sum(i["price_cents"] for i in shape["items"] if not i["cancelled"])
         shape.update(_coupon_payment(rows.payments, still_due, now))
     return shape
+
+
+def invoices_shape(order: Order) -> list[dict[str, Any]]:
+    """The order's invoices (one, once it is binding), each with its number and document link."""
+    if order.invoice_number is None:
+        return []
+    url = f"/api/v4/orders/{order.id}/invoice.pdf?token={order.token}"
+    return [{"number": order.invoice_number, "url": url}]
