@@ -174,12 +174,6 @@ def opening_hours(
     return get_museum(catalog, principal, museum_id).opening(day)
 
 
-def visible_museum_ids(catalog: Catalog, principal: Principal) -> list[int]:
-    if principal.museum_ids is not None:
-        return sorted(principal.museum_ids)
-    return sorted(catalog.museums)
-
-
 # --- exhibitions -----------------------------------------------------------------------------
 
 
