@@ -45,8 +45,14 @@ async def truncate_all(instance: Instance) -> None:
 NO_CACHES: dict[str, Any] = {"catalog_check_seconds": 0, "token_cache_seconds": 0}
 
 # Apps whose tests move the clock and rebuild the data (the shared app, the state machines): no
-# background sweep on that clock (tests call tidy_once themselves) and no per-process caches.
-CONTROLLED_APP: dict[str, Any] = {"housekeeping_seconds": 0, **NO_CACHES}
+# background sweep on that clock (tests call tidy_once themselves), no mail round on a timer
+# (its statements would land among those a test records; a commit that queues mail still wakes
+# the sender) and no per-process caches.
+CONTROLLED_APP: dict[str, Any] = {
+    "housekeeping_seconds": 0,
+    "mail_poll_seconds": 3600,
+    **NO_CACHES,
+}
 
 
 @contextmanager
@@ -117,7 +123,6 @@ def app_settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         instances={},
         mail_url=f"file://{tmp_path}",
-        mail_poll_seconds=3600,
         **CONTROLLED_APP,
     )
 

@@ -150,16 +150,19 @@ async def test_version(kasse):
 
 
 async def test_whoami(kasse):
-    # As the reference shows: museums only for staff and resellers.
+    # As the reference says: museums only for staff and resellers limited to museums.
     assert (await kasse.client.get("/api/v4/whoami")).json() == {"access": "public"}
     r = await kasse.client.get("/api/v4/whoami", headers=kasse.auth("customer"))
     assert r.json() == {"access": "customer"}
     for access in ("reseller", "cashpoint", "user"):
         r = await kasse.client.get("/api/v4/whoami", headers=kasse.auth(access))
-        assert r.json() == {"access": access, "museums": [1, 2]}
-    token = await kasse.new_token("reseller", museum_ids=[2])
+        assert r.json() == {"access": access}
+        token = await kasse.new_token(access, museum_ids=[2])
+        r = await kasse.client.get("/api/v4/whoami", headers={"Authorization": f"Bearer {token}"})
+        assert r.json() == {"access": access, "museums": [2]}
+    token = await kasse.new_token("reseller", museum_ids=[2, 1])
     r = await kasse.client.get("/api/v4/whoami", headers={"Authorization": f"Bearer {token}"})
-    assert r.json() == {"access": "reseller", "museums": [2]}
+    assert r.json() == {"access": "reseller", "museums": [1, 2]}
 
 
 async def test_whoami_refuses_a_bad_token(kasse):

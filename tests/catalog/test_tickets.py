@@ -281,3 +281,28 @@ async def test_an_invalid_token_is_refused(kasse):
     r = await kasse.client.get("/api/v4/tickets", headers={"Authorization": "Bearer nope"})
     assert r.status_code == 401
     assert r.json() == {"error": "invalid API token"}
+
+
+async def test_a_whole_tax_rate_is_an_integer_and_a_fraction_a_number(kasse):
+    """``vat_pct``: "float" in the reference's text, ``0`` in its example: both hold."""
+    await kasse.load(
+        {
+            "museums": [{"id": 90, "title": "Haus"}],
+            "tickets": [
+                {
+                    "id": 900,
+                    "title": "Halb",
+                    "price_cents": 1000,
+                    "vat_pct": 7.5,
+                    "museum_ids": [90],
+                }
+            ],
+        }
+    )
+    tickets = {t["id"]: t for t in (await kasse.client.get("/api/v4/tickets")).json()["tickets"]}
+    assert type(tickets[2]["vat_pct"]) is int and tickets[2]["vat_pct"] == 7
+    assert tickets[900]["vat_pct"] == 7.5
+    detail = (await kasse.client.get("/api/v4/tickets/900")).json()["ticket"]
+    assert detail["vat_pct"] == 7.5
+    coupons = (await kasse.client.get("/api/v4/coupons")).json()["coupons"]
+    assert all(type(c["vat_pct"]) is int for c in coupons)

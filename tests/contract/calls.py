@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -49,7 +50,13 @@ ORDER_DETAIL = "GET /api/v4/orders/:id"
 ORDER_BY_BARCODE = "GET /api/v4/orders/barcode/:barcode"
 RESERVATION_POST = "POST /api/v4/tickets/reservations"
 RESERVATION_PUT = "PUT /api/v4/tickets/reservations/:token"
+BARCODE_STATUS = "GET /api/v3/barcodes/:barcode"
+BARCODE_ADMIT = "PUT /api/v3/barcodes/:barcode"
+BARCODE_EXIT = "PUT /api/v3/barcodes/:barcode/exit"
+SCAN_GET = "GET /api/v4/entry/scans/:scan"
+SCAN_PUT = "PUT /api/v4/entry/scans/:scan"
 SMB = "reseller_api.html.md › Combined Tickets › Example Pergamon + Panorama SMB"
+STATUS_API = "entry_api.html.md › Barcodes › Status API"
 NOT_YET_EVENTS = "an order item of an event: events are not sold yet (issue 10)"
 NOT_YET_TOURS = "a part of tours: tours are not sold yet (issue 11)"
 REQUEST = "a request body, not an answer"
@@ -64,7 +71,7 @@ PLACEMENTS: dict[str, Placement] = {
         (RESERVATION_POST, RESERVATION_PUT)
     ),
     "reseller_api.html.md › Order Items › Ticket Item": Placement(
-        (ORDER_DETAIL,), "$.order.items[type=Ticket]"
+        (ORDER_DETAIL, ORDER_BY_BARCODE), "$.order.items[type=Ticket]"
     ),
     "reseller_api.html.md › Order Items › Event Item": Placement((), why=NOT_YET_EVENTS),
     "reseller_api.html.md › Order Items › Tour Item": Placement((), why=NOT_YET_TOURS),
@@ -92,7 +99,14 @@ PLACEMENTS: dict[str, Placement] = {
     ),
     f"{SMB} › 5. Creating the order": Placement((), why=REQUEST),
     f"{SMB} › 6. Handling of barcodes in the order result": Placement(
-        (ORDER_DETAIL,), "$.order.items[type=Ticket].attributes"
+        (ORDER_DETAIL, ORDER_BY_BARCODE), "$.order.items[type=Ticket].attributes"
+    ),
+    # Voiding and exits: "This will return the same responses as the Status API above."
+    STATUS_API: Placement((BARCODE_STATUS, BARCODE_ADMIT, BARCODE_EXIT)),
+    f"{STATUS_API} #2": Placement((BARCODE_STATUS, BARCODE_ADMIT, BARCODE_EXIT)),
+    # Shown under the update; "The JSON response contains a serialized scan event" for both.
+    "entry_api.html.md › Barcodes › Entry API - Scans › Updating the scan event": Placement(
+        (SCAN_GET, SCAN_PUT)
     ),
 }
 
@@ -324,7 +338,7 @@ async def _calendar(w: World, e: Example | None) -> httpx.Response:
     params: dict[str, Any] = {
         "start_at": w.day.isoformat(),
         "end_at": (w.day + timedelta(days=4)).isoformat(),
-        "ticket_ids[]": [SLOT_TICKET],
+        "by_ticket_ids[]": [SLOT_TICKET],
     }
     if _named(e, "#2"):
         params["depth"] = "all"
@@ -521,18 +535,61 @@ async def _entered(w: World) -> str:
     return code
 
 
-@call("GET /api/v3/barcodes/:barcode")
+def _refusal(e: Example | None) -> bool:
+    """The Status API's second example: "The JSON if an error occured" (422)."""
+    return _named(e, f"{STATUS_API} #2")
+
+
+@call(BARCODE_STATUS)
 async def _barcode_status(w: World, e: Example | None) -> httpx.Response:
-    if _named(e, "#2"):  # "The JSON if an error occured"
+    if _refusal(e):
         return await _scan(w, "GET", f"/api/v3/barcodes/{await _entered(w)}")
     return await _scan(w, "GET", f"/api/v3/barcodes/{await _fresh_barcode(w)}")
 
 
-@call("PUT /api/v3/barcodes/:barcode")
+@call(BARCODE_ADMIT)
 async def _admit(w: World, e: Example | None) -> httpx.Response:
-    return await _scan(w, "PUT", f"/api/v3/barcodes/{await _fresh_barcode(w)}")
+    if _refusal(e):  # a second entry
+        return await _scan(w, "PUT", f"/api/v3/barcodes/{await _entered(w)}")
+    # A location in the reference's free-text form: here the name of the ticket's museum.
+    where = quote("Museum für Kunst und Geschichte")
+    return await _scan(w, "PUT", f"/api/v3/barcodes/{await _fresh_barcode(w)}?location={where}")
 
 
-@call("PUT /api/v3/barcodes/:barcode/exit")
+@call(BARCODE_EXIT)
 async def _exit(w: World, e: Example | None) -> httpx.Response:
+    if _refusal(e):  # a barcode that never entered
+        return await _scan(w, "PUT", f"/api/v3/barcodes/{await _fresh_barcode(w)}/exit")
     return await _scan(w, "PUT", f"/api/v3/barcodes/{await _entered(w)}/exit")
+
+
+async def _scan_event(w: World) -> str:
+    """The scan event of an admission (its id comes with the scan's answer)."""
+    code = await _fresh_barcode(w)
+    admitted = await _scan(w, "PUT", f"/api/v3/barcodes/{code}")
+    assert admitted.status_code == 200, admitted.text
+    return admitted.headers["X-Scan-Id"]
+
+
+@call(SCAN_GET)
+async def _scan_shown(w: World, e: Example | None) -> httpx.Response:
+    return await w.get(f"/entry/scans/{await _scan_event(w)}", "cashpoint")
+
+
+@call(SCAN_PUT)
+async def _scan_counted(w: World, e: Example | None) -> httpx.Response:
+    # As the reference's curl sends it: a form field.
+    return await w.kasse.client.put(
+        f"{V4}/entry/scans/{await _scan_event(w)}",
+        data={"scan[people_count]": "3"},
+        headers=w.kasse.auth("cashpoint"),
+    )
+
+
+ENTRY_ZONE = {"id": "RW50cnlab25lLTAyUmhtWP==", "name": "B7D"}  # the reference's
+
+
+@call("GET /api/v4/entry/config")
+async def _scanner_config(w: World, e: Example | None) -> httpx.Response:
+    await w.kasse.load({"entry_zones": [ENTRY_ZONE]})
+    return await w.get("/entry/config", "cashpoint", entry_zone=ENTRY_ZONE["id"])

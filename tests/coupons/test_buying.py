@@ -79,7 +79,7 @@ async def test_the_coupons_of_an_order(kasse):
         assert r.status_code == 200, r.text
         assert r.json() == {
             "coupons": [i["attributes"] for i in order["items"] if i["type"] == "Coupon"],
-            "meta": {"total_count": 2, "page": 1, "per_page": 2},
+            "meta": {"total_count": 2, "page": 1, "per_page": 25},
         }
     r = await kasse.client.get(f"{ORDERS}/{order['id']}/coupons", headers=kasse.auth("two-phase"))
     assert r.status_code == 404, r.text

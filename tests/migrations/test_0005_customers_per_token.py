@@ -50,23 +50,23 @@ class Before:
 
 async def _order(session: Any, token_id: int, customer_id: int, address_id: int | None) -> int:
     """An annual-pass order with one card bound to its buyer."""
-    order = Order(
-        token=f"order-{token_id}-{customer_id}-{address_id}",
-        api_token_id=token_id,
-        customer_id=customer_id,
-        total_price_cents=8900,
-        source="resellershop",
-        locale="de",
-        created_at=NOW,
-    )
-    sale = await annual_pass_sale(session, order)
+    order = {
+        "token": f"order-{token_id}-{customer_id}-{address_id}",
+        "api_token_id": token_id,
+        "customer_id": customer_id,
+        "total_price_cents": 8900,
+        "source": "resellershop",
+        "locale": "de",
+        "created_at": NOW,
+    }
+    order_id, sale = await annual_pass_sale(session, order)
     session.add(
         Personalization(
             ticket_sale_id=sale.id, position=1, customer_id=customer_id, address_id=address_id
         )
     )
     await session.flush()
-    return order.id
+    return order_id
 
 
 async def _fill(instance: Instance) -> Before:

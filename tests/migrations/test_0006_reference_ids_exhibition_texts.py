@@ -22,7 +22,6 @@ from kasse.models import (
     Customer,
     CustomerAddress,
     Exhibition,
-    Order,
     Personalization,
 )
 
@@ -50,10 +49,14 @@ async def _fill(instance: Instance) -> dict[str, int]:
             for code, old in [*OLD_COUNTRIES.items(), ("none", None)]
         }
         session.add_all(addresses.values())
-        order = Order(
-            token="t", total_price_cents=1, source="resellershop", locale="de", created_at=NOW
-        )
-        sale = await annual_pass_sale(session, order, quantity=4)
+        order = {
+            "token": "t",
+            "total_price_cents": 1,
+            "source": "resellershop",
+            "locale": "de",
+            "created_at": NOW,
+        }
+        _, sale = await annual_pass_sale(session, order, quantity=4)
         cards = {
             f"mode {mode}": Personalization(
                 ticket_sale_id=sale.id, position=position, dispatch_mode_id=mode

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import text
 from tests.conftest import migrated_database_named
+from tests.migrations.support import sql
 
-from kasse.core.db import open_instance
 from kasse.migrations import alembic_config, upgrade
-from kasse.settings import Settings
 
 SCANNED = datetime(2026, 11, 1, 9, 0)
 
@@ -24,37 +20,24 @@ def database_at_0005(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from migrated_database_named(tmp_path_factory, "at0005", revision="0005")
 
 
-def _sql(url: str, statement: str, **values: Any) -> list[Any]:
-    async def run() -> list[Any]:
-        instance = open_instance("test", url, Settings(database_url=url, instances={}))
-        try:
-            async with instance.write_engine.begin() as conn:
-                result = await conn.execute(text(statement), values)
-                return list(result) if result.returns_rows else []
-        finally:
-            await instance.dispose()
-
-    return asyncio.run(run())
-
-
 def test_scans_logged_before_count_one_person_and_the_downgrade_keeps_them(
     database_at_0005: str,
 ) -> None:
     url = database_at_0005
-    _sql(
+    sql(
         url,
         "INSERT INTO entry_scans (barcode, kind, location, accepted, message, scanned_at) "
         "VALUES ('4000000000006', 'admit', '1', true, 'admitted', :at)",
         at=SCANNED,
     )
     upgrade(url)
-    assert _sql(url, "SELECT barcode, people_count, updated_at FROM entry_scans") == [
+    assert sql(url, "SELECT barcode, people_count, updated_at FROM entry_scans") == [
         ("4000000000006", 1, None)
     ]
-    assert _sql(url, "SELECT count(*) FROM entry_zones") == [(0,)]
-    assert _sql(url, "SELECT count(*) FROM shops") == [(0,)]
+    assert sql(url, "SELECT count(*) FROM entry_zones") == [(0,)]
+    assert sql(url, "SELECT count(*) FROM shops") == [(0,)]
     command.downgrade(alembic_config(url), "0005")
-    assert _sql(url, "SELECT barcode, accepted FROM entry_scans") == [("4000000000006", True)]
+    assert sql(url, "SELECT barcode, accepted FROM entry_scans") == [("4000000000006", True)]
     upgrade(url)
 
 
@@ -62,10 +45,10 @@ def test_a_scan_written_without_a_count_counts_one(database_at_0005: str) -> Non
     """Writers that do not know the column (a worker of the old version during a rolling
     upgrade) still write valid scans."""
     upgrade(database_at_0005)
-    _sql(
+    sql(
         database_at_0005,
         "INSERT INTO entry_scans (barcode, kind, accepted, message, scanned_at) "
         "VALUES ('x', 'check', false, 'no', :at)",
         at=SCANNED,
     )
-    assert _sql(database_at_0005, "SELECT people_count, updated_at FROM entry_scans") == [(1, None)]
+    assert sql(database_at_0005, "SELECT people_count, updated_at FROM entry_scans") == [(1, None)]

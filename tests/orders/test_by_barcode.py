@@ -1,11 +1,17 @@
-"""GET /orders/barcode/:code: the order of a barcode, for callers who may see that order."""
+"""GET /orders/barcode/:code: the order of a ticket's barcode or a coupon's code, for callers who
+may see that order."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
+from tests.conftest import Kasse
+from tests.coupons.helpers import codes_of, coupon_item, ordered
 from tests.helpers import recorded_statements
 from tests.orders.test_finalize import create, item
 
@@ -13,26 +19,61 @@ ORDERS = "/api/v4/orders"
 MISSING = "4006381333931"
 
 
-async def barcode_of_reseller_order(kasse: Any, day: Any) -> tuple[dict[str, Any], str]:
+@dataclass(frozen=True)
+class Coded:
+    """A binding order with a code of one kind of item, and a museum whose tokens do not see it."""
+
+    buy: Callable[[Kasse, date], Awaitable[tuple[dict[str, Any], str]]]
+    other_museum: int
+
+
+async def barcode_of_reseller_order(kasse: Kasse, day: date) -> tuple[dict[str, Any], str]:
     order = await create(kasse, item(1, 1, kasse.local(day, "10:00")), who="reseller")
     return order, order["items"][0]["attributes"]["barcodes"][0]["barcode"]
 
 
-async def test_the_owner_finds_its_order_by_barcode(kasse, day):
-    order, barcode = await barcode_of_reseller_order(kasse, day)
-    for who in ("reseller", "cashpoint", "user"):
-        r = await kasse.client.get(f"{ORDERS}/barcode/{barcode}", headers=kasse.auth(who))
+async def code_of_cashpoint_coupon(kasse: Kasse, day: date) -> tuple[dict[str, Any], str]:
+    """The code of coupon 3, a voucher of museum 2 sold at its desk."""
+    order = await ordered(kasse, coupon_item(3), who="cashpoint")
+    [code] = codes_of(order)
+    return order, code
+
+
+KINDS = {
+    "ticket barcode": Coded(barcode_of_reseller_order, other_museum=2),
+    "coupon code": Coded(code_of_cashpoint_coupon, other_museum=1),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_the_owner_finds_its_order_by_code(kasse, day, kind):
+    order, code = await KINDS[kind].buy(kasse, day)
+    owner = "reseller" if kind == "ticket barcode" else "cashpoint"
+    for who in (owner, "cashpoint", "user"):
+        r = await kasse.client.get(f"{ORDERS}/barcode/{code}", headers=kasse.auth(who))
         assert r.status_code == 200, r.text
         assert r.json()["order"]["id"] == order["id"]
+        assert r.json()["order"]["items"] == order["items"]
 
 
-@pytest.mark.parametrize("caller", ["another reseller", "a cash point of museum 2"])
-async def test_another_callers_barcode_costs_the_same_as_a_missing_one(kasse, day, caller):
-    _, barcode = await barcode_of_reseller_order(kasse, day)
+async def test_a_coupon_code_is_found_as_typed(kasse, day):
+    order, code = await code_of_cashpoint_coupon(kasse, day)
+    typed = f"{code[:5].lower()}-{code[5:]}"
+    r = await kasse.client.get(f"{ORDERS}/barcode/{typed}", headers=kasse.auth("cashpoint"))
+    assert r.status_code == 200, r.text
+    assert r.json()["order"]["id"] == order["id"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("caller", ["another reseller", "a cash point of another museum"])
+async def test_another_callers_code_costs_the_same_as_a_missing_one(kasse, day, kind, caller):
+    coded = KINDS[kind]
+    _, code = await coded.buy(kasse, day)
     if caller == "another reseller":
         headers = kasse.auth("two-phase")
     else:
-        headers = {"Authorization": f"Bearer {await kasse.new_token('cashpoint', [2])}"}
+        token = await kasse.new_token("cashpoint", [coded.other_museum])
+        headers = {"Authorization": f"Bearer {token}"}
 
     async def lookup(code: str) -> tuple[list[str], httpx.Response]:
         with recorded_statements(kasse.instance) as statements:
@@ -40,12 +81,12 @@ async def test_another_callers_barcode_costs_the_same_as_a_missing_one(kasse, da
         return statements, r
 
     (foreign, foreign_answer), (missing, missing_answer) = (
-        await lookup(barcode),
+        await lookup(code),
         await lookup(MISSING),
     )
     # The same statements for both: the visibility is part of the one lookup.
     assert len(foreign) == len(missing)
     assert foreign == missing
-    for code, r in ((barcode, foreign_answer), (MISSING, missing_answer)):
+    for asked, r in ((code, foreign_answer), (MISSING, missing_answer)):
         assert r.status_code == 404, r.text
-        assert r.json() == {"error": f"barcode {code} not found"}
+        assert r.json() == {"error": f"barcode {asked} not found"}

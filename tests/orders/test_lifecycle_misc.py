@@ -112,7 +112,7 @@ async def test_the_tickets_of_an_order(kasse, day):
         assert r.status_code == 200, r.text
         assert r.json() == {
             "tickets": [i["attributes"] for i in created["items"]],
-            "meta": {"total_count": 2, "page": 1, "per_page": 2},
+            "meta": {"total_count": 2, "page": 1, "per_page": 25},
         }
     order = await finalized(kasse, created["id"])
     r = await get(kasse, f"{ORDERS}/{order['id']}/tickets")
@@ -121,18 +121,52 @@ async def test_the_tickets_of_an_order(kasse, day):
     assert [len(t["barcodes"]) for t in tickets] == [2, 1]
 
 
+async def test_the_items_of_an_order_come_in_pages(kasse, day):
+    ten, eleven = kasse.local(day, "10:00"), kasse.local(day, "11:00")
+    order = await create(kasse, item(3, 1, ten), item(11, 1, ten), item(3, 2, eleven))
+    attributes = [i["attributes"] for i in order["items"]]
+    pages = {  # query: the items, page, per_page
+        "page=1&per_page=2": (attributes[:2], 1, 2),
+        "page=2&per_page=2": (attributes[2:], 2, 2),
+        "page=3&per_page=2": ([], 3, 2),
+        "per_page=1000": (attributes, 1, 1000),
+    }
+    for query, (expected, page, per_page) in pages.items():
+        r = await get(kasse, f"{ORDERS}/{order['id']}/tickets?{query}")
+        assert r.status_code == 200, r.text
+        assert r.json() == {
+            "tickets": expected,
+            "meta": {"total_count": 3, "page": page, "per_page": per_page},
+        }
+    for query in ("per_page=0", "per_page=1001", "page=0", "page=x"):
+        for kind in ("tickets", "coupons", "events", "tours", "invoices"):
+            r = await get(kasse, f"{ORDERS}/{order['id']}/{kind}?{query}")
+            assert r.status_code == 422, r.text
+            assert "error" in r.json()
+
+
+async def test_the_invoices_of_an_order_come_in_pages(kasse, day):
+    order = await finalized(
+        kasse, (await create(kasse, item(3, 1, kasse.local(day, "10:00"))))["id"]
+    )
+    r = await get(kasse, f"{ORDERS}/{order['id']}/invoices?page=2&per_page=1")
+    assert r.json() == {"invoices": [], "meta": {"total_count": 1, "page": 2, "per_page": 1}}
+    r = await get(kasse, f"{ORDERS}/{order['id']}/events?page=2&per_page=10")
+    assert r.json() == {"events": [], "meta": {"total_count": 0, "page": 2, "per_page": 10}}
+
+
 @pytest.mark.parametrize("kind", ["events", "tours", "coupons"])
 async def test_events_tours_and_coupons_of_an_order_are_empty(kasse, day, kind):
     order = await create(kasse, item(3, 1, kasse.local(day, "10:00")))
     for ref in (order["id"], order["token"]):
         r = await get(kasse, f"{ORDERS}/{ref}/{kind}")
         assert r.status_code == 200, r.text
-        assert r.json() == {kind: [], "meta": {"total_count": 0, "page": 1, "per_page": 0}}
+        assert r.json() == {kind: [], "meta": {"total_count": 0, "page": 1, "per_page": 25}}
 
 
 async def test_the_invoice_appears_with_the_completed_finalize(kasse, day):
     created = await create(kasse, item(3, 1, kasse.local(day, "10:00")))
-    empty = {"invoices": [], "meta": {"total_count": 0, "page": 1, "per_page": 0}}
+    empty = {"invoices": [], "meta": {"total_count": 0, "page": 1, "per_page": 25}}
     r = await get(kasse, f"{ORDERS}/{created['id']}/invoices")
     assert r.status_code == 200, r.text
     assert r.json() == empty
@@ -150,7 +184,7 @@ async def test_the_invoice_appears_with_the_completed_finalize(kasse, day):
                     "url": f"/api/v4/orders/{created['id']}/invoice.pdf?token={created['token']}",
                 }
             ],
-            "meta": {"total_count": 1, "page": 1, "per_page": 1},
+            "meta": {"total_count": 1, "page": 1, "per_page": 25},
         }
 
 

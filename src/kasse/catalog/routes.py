@@ -59,7 +59,7 @@ from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
 from kasse.core.clock import Clock
 from kasse.core.deps import CurrentClock, CurrentInstance, CurrentPrincipal
 from kasse.core.i18n import Text, as_translations
-from kasse.core.pagination import MAX_PER_PAGE, PageParams
+from kasse.core.pagination import MAX_PER_PAGE, PageParams, paginate
 from kasse.core.params import IsoDate
 from kasse.core.times import local_minute, render, today
 from kasse.core.wire import ParamLookupId
@@ -418,7 +418,7 @@ def _named(entries: list[LookupEntry], locale: Locale) -> list[NamedEntry]:
 @v3_router.get("/countries", summary="Countries for addresses (the v4 answer)")
 @router.get("/countries", tags=["lookups"], summary="Countries for addresses")
 async def list_countries(locale: CurrentLocale, page: PageParams) -> CountryList:
-    result = service.paginate(COUNTRIES, page)
+    result = paginate(COUNTRIES, page)
     return CountryList(
         countries=[
             CountryEntry(id=c.id, name=locale.title(c.names), code=c.code) for c in result.items
@@ -429,7 +429,7 @@ async def list_countries(locale: CurrentLocale, page: PageParams) -> CountryList
 
 @router.get("/states", tags=["lookups"], summary="States of countries (the German Länder)")
 async def list_states(locale: CurrentLocale, page: PageParams) -> StateList:
-    result = service.paginate(STATES, page)
+    result = paginate(STATES, page)
     return StateList(
         states=[
             StateEntry(id=s.id, name=locale.title(s.names), country_id=s.country_id)
@@ -442,7 +442,7 @@ async def list_states(locale: CurrentLocale, page: PageParams) -> StateList:
 @v3_router.get("/customer_salutations", summary="Salutations for customers (the v4 answer)")
 @router.get("/customers/salutations", tags=["lookups"], summary="Salutations for customers")
 async def list_salutations(locale: CurrentLocale, page: PageParams) -> SalutationList:
-    result = service.paginate(SALUTATIONS, page)
+    result = paginate(SALUTATIONS, page)
     return SalutationList(
         salutations=_named(result.items, locale), meta=Meta.of(page, result.total_count)
     )
@@ -450,7 +450,7 @@ async def list_salutations(locale: CurrentLocale, page: PageParams) -> Salutatio
 
 @router.get("/dispatch_modes", tags=["lookups"], summary="How tickets reach the customer")
 async def list_dispatch_modes(locale: CurrentLocale, page: PageParams) -> DispatchModeList:
-    result = service.paginate(DISPATCH_MODES, page)
+    result = paginate(DISPATCH_MODES, page)
     return DispatchModeList(
         dispatch_modes=_named(result.items, locale), meta=Meta.of(page, result.total_count)
     )
@@ -483,8 +483,8 @@ async def version(instance: CurrentInstance, clock: CurrentClock) -> VersionEnve
     summary="The caller's access level and museums",
     response_model_exclude_unset=True,
 )
-async def whoami(catalog: CurrentCatalog, principal: CurrentPrincipal) -> WhoAmI:
-    if principal.access in ("public", "customer"):
-        # The reference names museums only for staff and resellers.
+async def whoami(principal: CurrentPrincipal) -> WhoAmI:
+    # The reference names museums only for staff and resellers "limited to museums".
+    if principal.access in ("public", "customer") or principal.museum_ids is None:
         return WhoAmI(access=principal.access)
-    return WhoAmI(access=principal.access, museums=service.visible_museum_ids(catalog, principal))
+    return WhoAmI(access=principal.access, museums=sorted(principal.museum_ids))

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from kasse.core.auth import Access
 from kasse.core.i18n import Text
 from kasse.core.pagination import Page
+from kasse.core.wire import Percentage
 
 TicketType = Literal["normal", "time_slot", "annual"]
 Requirement = Literal["none", "optional", "required"]
@@ -62,7 +63,7 @@ class TicketSummary(BaseModel):
     exhibition_ids: list[int]
     price_cents: int
     discount: int = Field(description="discount in percent, for display")
-    vat_pct: float
+    vat_pct: Percentage
     tax_included: bool
     entry_duration: int | None = Field(description="slot length in minutes (time_slot only)")
     min_persons: int
@@ -233,6 +234,6 @@ class WhoAmI(BaseModel):
     access: Access
     museums: list[int] | None = Field(
         default=None,
-        description="the museums a user, cash point or reseller token may see "
-        "(absent for customers and the public)",
+        description="the museums a user, cash point or reseller token is limited to "
+        "(absent for a token of every museum, for customers and the public)",
     )

@@ -5,31 +5,16 @@ Everything here reads the in-memory snapshot; nothing touches the database or HT
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from kasse.catalog.snapshot import Catalog, MuseumData, TicketData
 from kasse.core.auth import Principal
 from kasse.core.errors import NotFound
-from kasse.core.pagination import Page
+from kasse.core.pagination import Page, PageOf, paginate
 from kasse.models import Exhibition
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class PageOf(Generic[T]):
-    items: list[T]
-    total_count: int
-
-
-def paginate(items: Sequence[T], page: Page) -> PageOf[T]:
-    return PageOf(
-        items=list(items[page.offset : page.offset + page.per_page]), total_count=len(items)
-    )
-
 
 # --- tickets ---------------------------------------------------------------------------------
 
@@ -187,12 +172,6 @@ def opening_hours(
     catalog: Catalog, principal: Principal, museum_id: int, day: date
 ) -> tuple[int, int] | None:
     return get_museum(catalog, principal, museum_id).opening(day)
-
-
-def visible_museum_ids(catalog: Catalog, principal: Principal) -> list[int]:
-    if principal.museum_ids is not None:
-        return sorted(principal.museum_ids)
-    return sorted(catalog.museums)
 
 
 # --- exhibitions -----------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import Field
@@ -11,6 +12,7 @@ from pydantic import Field
 from kasse.core.wire import DecimalText
 
 MAX_PER_PAGE = 1000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,19 @@ class Page:
 
     def meta(self, total_count: int) -> dict[str, Any]:
         return {"total_count": total_count, "page": self.page, "per_page": self.per_page}
+
+
+@dataclass(frozen=True)
+class PageOf(Generic[T]):
+    items: list[T]
+    total_count: int
+
+
+def paginate(items: Sequence[T], page: Page) -> PageOf[T]:
+    """One page of a list held in memory, with the length of the whole list."""
+    return PageOf(
+        items=list(items[page.offset : page.offset + page.per_page]), total_count=len(items)
+    )
 
 
 async def page_params(

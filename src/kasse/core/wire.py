@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StrictInt, StringConstraints, WithJsonSchema
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StrictInt,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 DB_INT_MAX = 2**31 - 1
 _DECIMAL = re.compile(r"^[+-]?[0-9]+$")
@@ -50,3 +57,19 @@ ParamLookupId = Annotated[int, DecimalText, _LOOKUP_ID]
 # address), the server refuses too.
 _EMAIL = r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
 Email = Annotated[str, StringConstraints(max_length=320, pattern=_EMAIL)]
+
+# -- numbers in answers ---------------------------------------------------------------------------
+
+
+def _whole_as_integer(value: float) -> int | float:
+    return int(value) if value.is_integer() else value
+
+
+# A percentage such as ``vat_pct``: the reference's text says "float", its examples show ``0``. A
+# whole rate goes out as an integer (``7``), any other as a fraction (``7.5``): clients that read
+# the field as a float take both, clients written from the example an integer where it is one.
+Percentage = Annotated[
+    float,
+    PlainSerializer(_whole_as_integer, return_type=int | float),
+    WithJsonSchema({"type": "number"}),
+]

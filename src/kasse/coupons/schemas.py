@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from kasse.catalog.schemas import Meta
 from kasse.core.i18n import Text
 from kasse.core.schemas import too_many_attempts
-from kasse.core.wire import Id
+from kasse.core.wire import Id, Percentage
 from kasse.items.schemas import BarcodeOut, OrderItemOut
 from kasse.reservations.schemas import Quantity
 
@@ -20,7 +20,7 @@ class CouponOut(BaseModel):
     description: Text | None
     price_cents: int = Field(description="what the coupon costs")
     value_cents: int = Field(description="what the coupon pays (may differ from its price)")
-    vat_pct: float
+    vat_pct: Percentage
     tax_included: bool
     museum_ids: list[int]
     min_quantity: int

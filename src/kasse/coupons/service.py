@@ -10,11 +10,10 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kasse.catalog.service import PageOf, paginate
 from kasse.catalog.snapshot import Catalog
 from kasse.core.auth import Principal
 from kasse.core.errors import NotFound
-from kasse.core.pagination import Page
+from kasse.core.pagination import Page, PageOf, paginate
 from kasse.coupons.ledger import balance_of
 from kasse.models import Coupon
 

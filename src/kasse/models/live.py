@@ -92,7 +92,14 @@ class Order(Base):
     invoice: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(40))
     locale: Mapped[str] = mapped_column(String(10))
+    # kasse's payment codes (orders/schemas.py, PaymentStatus), set by finalize; null while none
+    # is known
     payment_status: Mapped[int | None]
+    # The customer's address that finalize recorded for this order: later changes of the
+    # customer's address do not move it.
+    billing_address_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer_addresses.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime]
     # Orders with annual passes: the token of the personalization flow (/api/v4/annual?token=),
     # and when that flow was finalized.

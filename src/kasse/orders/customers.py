@@ -84,7 +84,6 @@ async def resolve_customer(
         if value is not None:
             setattr(customer, name, value)
     await session.flush()
-    await _remember_address(session, customer, now)
     return customer
 
 
@@ -97,11 +96,14 @@ def country_id_of(country: str | None) -> int | None:
     return None
 
 
-async def _remember_address(session: AsyncSession, customer: Customer, now: datetime) -> None:
-    """Keep the customer's postal address as an address row (the annual-pass flow ships to
-    addresses by id); a changed address is added, the earlier ones stay valid."""
+async def remember_address(session: AsyncSession, customer: Customer, now: datetime) -> int | None:
+    """The id of the address row that holds the customer's postal address (None without one).
+
+    Orders name their billing address by this id and the annual-pass flow ships to addresses
+    by id: a changed address is added as a new row, the earlier ones stay as they were.
+    """
     if not (customer.addr_street or customer.addr_zip or customer.addr_city):
-        return
+        return None
     values = {
         "street": customer.addr_street,
         "zip": customer.addr_zip,
@@ -114,6 +116,9 @@ async def _remember_address(session: AsyncSession, customer: Customer, now: date
             *(getattr(CustomerAddress, name).is_not_distinct_from(v) for name, v in values.items()),
         )
     )
-    if known is None:
-        session.add(CustomerAddress(customer_id=customer.id, created_at=now, **values))
-        await session.flush()
+    if known is not None:
+        return known
+    address = CustomerAddress(customer_id=customer.id, created_at=now, **values)
+    session.add(address)
+    await session.flush()
+    return address.id

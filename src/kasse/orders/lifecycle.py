@@ -35,10 +35,10 @@ from kasse.items.state import is_expired
 from kasse.mail.outbox import enqueue
 from kasse.mail.sender import notify_mail_enqueued
 from kasse.models import Customer, InvoiceCounter, Order, OrderItem, Payment
-from kasse.orders.customers import resolve_customer
+from kasse.orders.customers import remember_address, resolve_customer
 from kasse.orders.kinds import KINDS
 from kasse.orders.queries import find_order
-from kasse.orders.schemas import FinalizeIn, PaymentIn
+from kasse.orders.schemas import FinalizeIn, PaymentIn, PaymentStatus
 
 
 async def _active_items(session: AsyncSession, order: Order) -> list[OrderItem]:
@@ -80,6 +80,7 @@ async def _record_payment(ctx: RequestContext, order: Order, payment: PaymentIn)
         )
     )
     order.paid_at = ctx.now
+    order.payment_status = PaymentStatus.PAID
 
 
 async def _next_invoice_number(ctx: RequestContext) -> str:
@@ -152,6 +153,8 @@ async def _start_pay_by_link(ctx: RequestContext, order: Order) -> None:
         # The held places now last as long as the payment link. A link sent again (to a
         # corrected address, say) keeps the first deadline: else the places could be held forever.
         order.pay_by_link = True
+        if order.paid_at is None:
+            order.payment_status = PaymentStatus.PENDING
         deadline = ctx.now + timedelta(minutes=ctx.settings.pay_by_link_minutes)
         order.expires_at = deadline
         item_ids = [i.id for i in await _active_items(ctx.session, order)]
@@ -175,6 +178,7 @@ async def finalize_order(ctx: RequestContext, order_ref: str, body: FinalizeIn) 
             ctx.session, body.customer, ctx.principal.token_id, ctx.now
         )
         order.customer_id = customer.id
+        order.billing_address_id = await remember_address(ctx.session, customer, ctx.now)
     order.suppress_mail = order.suppress_mail or body.suppress_mail
     if body.payment is not None:
         await _record_payment(ctx, order, body.payment)

@@ -126,6 +126,24 @@ async def find_order(ctx: RequestContext, order_ref: str, *, for_update: bool = 
     return order
 
 
+async def items_of_kind(
+    ctx: RequestContext, order_ref: str, type_: str, page: Page
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of the attributes of an order's items of one kind (``GET /orders/:id/tickets``), in
+    the order's item order, and how many such items the order has."""
+    order = await find_order(ctx, order_ref)
+    kind = KINDS[type_]
+    of_kind = select(OrderItem.id).where(OrderItem.order_id == order.id, OrderItem.type == type_)
+    total = await ctx.session.scalar(select(func.count()).select_from(of_kind.subquery())) or 0
+    item_ids = list(
+        await ctx.session.scalars(
+            of_kind.order_by(OrderItem.position).offset(page.offset).limit(page.per_page)
+        )
+    )
+    sales = await kind.load(ctx.session, ctx.catalog, item_ids)
+    return [kind.shape(ctx, sales[i]) for i in item_ids if i in sales], int(total)
+
+
 async def find_order_by_barcode(ctx: RequestContext, code: str) -> Order:
     """The order a scanned barcode or coupon code belongs to, if the caller may see it; codes
     exist only once an order is binding.

@@ -11,7 +11,7 @@ from pydantic import BaseModel, create_model
 
 from kasse.core import idempotency
 from kasse.core.deps import TokenRequired
-from kasse.core.pagination import PageParams
+from kasse.core.pagination import PageParams, paginate
 from kasse.core.params import IsoDate
 from kasse.core.redaction import SECRET
 from kasse.coupons.dependencies import CurrentCodeAttempts
@@ -31,7 +31,7 @@ from kasse.orders.schemas import (
     OrderResponse,
     RatingRequest,
 )
-from kasse.orders.shapes import shape_orders
+from kasse.orders.shapes import invoices_shape, shape_orders
 
 router = APIRouter(tags=["orders"], dependencies=[TokenRequired])
 
@@ -154,15 +154,11 @@ async def rate_order(order_id: OrderRef, body: RatingRequest, ctx: Context) -> d
 
 
 def _items_of_order(kind: str, plural: str) -> Any:
-    """GET /orders/:id/<plural>: the attributes of the order's items of one kind."""
+    """GET /orders/:id/<plural>: a page of the attributes of the order's items of one kind."""
 
-    async def items_of_order(order_id: OrderRef, ctx: Context) -> dict[str, Any]:
-        shape = (await _order_body(ctx, await queries.find_order(ctx, order_id)))["order"]
-        found = [item["attributes"] for item in shape["items"] if item["type"] == kind]
-        return {
-            plural: found,
-            "meta": {"total_count": len(found), "page": 1, "per_page": len(found)},
-        }
+    async def items_of_order(order_id: OrderRef, ctx: Context, page: PageParams) -> dict[str, Any]:
+        found, total = await queries.items_of_kind(ctx, order_id, kind, page)
+        return {plural: found, "meta": page.meta(total)}
 
     return items_of_order
 
@@ -183,9 +179,9 @@ for _kind in KINDS.values():
 
 
 def _empty_list(plural: str) -> Any:
-    async def items_of_order(order_id: OrderRef, ctx: Context) -> dict[str, Any]:
+    async def items_of_order(order_id: OrderRef, ctx: Context, page: PageParams) -> dict[str, Any]:
         await queries.find_order(ctx, order_id)
-        return {plural: [], "meta": {"total_count": 0, "page": 1, "per_page": 0}}
+        return {plural: [], "meta": page.meta(0)}
 
     return items_of_order
 
@@ -201,13 +197,6 @@ for _plural in ("events", "tours"):
 
 
 @router.get("/orders/{order_id}/invoices", response_model=InvoicesResponse)
-async def invoices_of_order(order_id: OrderRef, ctx: Context) -> dict[str, Any]:
-    order = await queries.find_order(ctx, order_id)
-    invoices = []
-    if order.invoice_number is not None:
-        url = f"/api/v4/orders/{order.id}/invoice.pdf?token={order.token}"
-        invoices.append({"number": order.invoice_number, "url": url})
-    return {
-        "invoices": invoices,
-        "meta": {"total_count": len(invoices), "page": 1, "per_page": len(invoices)},
-    }
+async def invoices_of_order(order_id: OrderRef, ctx: Context, page: PageParams) -> dict[str, Any]:
+    invoices = paginate(invoices_shape(await queries.find_order(ctx, order_id)), page)
+    return {"invoices": invoices.items, "meta": page.meta(invoices.total_count)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
@@ -53,9 +54,24 @@ class OrderOut(BaseModel):
     items: list[AnyItemOut]
 
 
+class PaymentStatus(IntEnum):
+    """``payment_status`` of an order. The reference shows an integer "set by the payment
+    provider" and names no values; these are kasse's, with room between them for the states of
+    payment providers (authorized, refunded)."""
+
+    PENDING = 10  # finalize mailed a payment link (pay_by_link); nothing paid yet
+    PAID = 30  # finalize recorded the caller's payment (``payment``)
+
+
 class OrderDetailOut(OrderOut):
-    payment_status: int | None
-    billing_address_id: int | None
+    payment_status: int | None = Field(
+        description="10: a payment link was mailed, not paid yet; 30: finalize recorded a "
+        "payment; null: no payment known (direct orders, or finalized without `payment`)"
+    )
+    billing_address_id: int | None = Field(
+        description="the customer's address (its id among the customer's addresses) that "
+        "finalize recorded for this order; null without a customer or an address"
+    )
     customer_id: int | None
     pay_by_link: bool
     paid: bool

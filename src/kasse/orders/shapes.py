@@ -133,7 +133,7 @@ def order_shape(ctx: RequestContext, rows: ShapeRows, *, detail: bool) -> dict[s
     }
     if detail:
         shape["payment_status"] = order.payment_status
-        shape["billing_address_id"] = None
+        shape["billing_address_id"] = order.billing_address_id
         shape["customer_id"] = order.customer_id
         shape["pay_by_link"] = order.pay_by_link
         shape["paid"] = order.paid_at is not None
@@ -142,3 +142,11 @@ def order_shape(ctx: RequestContext, rows: ShapeRows, *, detail: bool) -> dict[s
         still_due = sum(i["price_cents"] for i in shape["items"] if not i["cancelled"])
         shape.update(_coupon_payment(rows.payments, still_due, now))
     return shape
+
+
+def invoices_shape(order: Order) -> list[dict[str, Any]]:
+    """The order's invoices (one, once it is binding), each with its number and document link."""
+    if order.invoice_number is None:
+        return []
+    url = f"/api/v4/orders/{order.id}/invoice.pdf?token={order.token}"
+    return [{"number": order.invoice_number, "url": url}]
