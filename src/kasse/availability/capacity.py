@@ -172,6 +172,13 @@ def _slot_upsert(insert: InsertFunction) -> postgresql.Insert | sqlite.Insert:
 SLOT_UPSERT = PerDialect(_slot_upsert)
 INSERT_DRAWS = insert(table_of(CapacityDraw))
 INSERT_HOLDS = insert(table_of(ReservationHold))
+_draws, _holds = table_of(CapacityDraw).c, table_of(ReservationHold).c
+DRAWS_OF = select(_draws.quota_id, _draws.start_at, _draws.quantity).where(
+    _draws.order_item_id.in_(bindparam("item_ids", expanding=True))
+)
+DROP_ITEM_HOLDS = delete(table_of(ReservationHold)).where(
+    _holds.order_item_id.in_(bindparam("item_ids", expanding=True))
+)
 
 
 def _slot_rows(wanted: Mapping[SlotKey, int], sell: bool) -> list[dict[str, Any]]:
@@ -271,12 +278,7 @@ async def draws_of(session: AsyncSession, item_ids: Iterable[int]) -> dict[SlotK
     ids = list(item_ids)
     wanted: dict[SlotKey, int] = defaultdict(int)
     if ids:
-        rows = await session.execute(
-            select(CapacityDraw.quota_id, CapacityDraw.start_at, CapacityDraw.quantity).where(
-                CapacityDraw.order_item_id.in_(ids)
-            )
-        )
-        for quota_id, start_at, quantity in rows:
+        for quota_id, start_at, quantity in await run(session, DRAWS_OF, {"item_ids": ids}):
             wanted[(quota_id, start_at)] += quantity
     return dict(wanted)
 
@@ -333,7 +335,7 @@ async def extend_order_item_holds(
 async def drop_order_item_holds(session: AsyncSession, order_item_ids: Iterable[int]) -> None:
     ids = list(order_item_ids)
     if ids:
-        await session.execute(delete(ReservationHold).where(ReservationHold.order_item_id.in_(ids)))
+        await run(session, DROP_ITEM_HOLDS, {"item_ids": ids})
 
 
 async def drop_holds(session: AsyncSession, reservation_ids: Iterable[int]) -> None:

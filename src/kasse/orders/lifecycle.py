@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,15 +40,19 @@ from kasse.orders.customers import remember_address, resolve_customer
 from kasse.orders.kinds import KINDS
 from kasse.orders.queries import find_order
 from kasse.orders.schemas import FinalizeIn, PaymentIn, PaymentStatus
+from kasse.orders.shapes import ShapeRows, coupon_payments, load_rows
+
+
+async def _items_of(session: AsyncSession, order: Order) -> list[OrderItem]:
+    """Every item of the order, cancelled ones too, in order."""
+    rows = await session.scalars(
+        select(OrderItem).where(OrderItem.order_id == order.id).order_by(OrderItem.position)
+    )
+    return list(rows)
 
 
 async def _active_items(session: AsyncSession, order: Order) -> list[OrderItem]:
-    rows = await session.scalars(
-        select(OrderItem)
-        .where(OrderItem.order_id == order.id, OrderItem.cancelled_at.is_(None))
-        .order_by(OrderItem.position)
-    )
-    return list(rows)
+    return [item for item in await _items_of(session, order) if item.cancelled_at is None]
 
 
 def _by_kind(items: list[OrderItem]) -> dict[str, list[int]]:
@@ -101,15 +106,19 @@ async def _next_invoice_number(ctx: RequestContext) -> str:
     return f"{ctx.now.astimezone(ctx.tz).year}-{number:06d}"
 
 
-async def _make_binding(ctx: RequestContext, order: Order) -> None:
+async def _make_binding(ctx: RequestContext, order: Order) -> ShapeRows:
     """Turn the held places and coupon payments of a created order into binding ones, and let
-    each kind bind its items (barcodes, coupon codes)."""
-    items = await _active_items(ctx.session, order)
-    item_ids = [i.id for i in items]
+    each kind bind its items (barcodes, coupon codes). Returns what the order's shape reads: every
+    item (cancelled ones too) with its rows, the active ones bound."""
+    items = await _items_of(ctx.session, order)
+    item_ids = [i.id for i in items if i.cancelled_at is None]
     await confirm_redemptions(ctx.session, order.id, ctx.now, ctx.settings)
+    sales: dict[int, Any] = {}
     for type_, ids in _by_kind(items).items():
         kind = KINDS[type_]
-        await kind.bind(ctx, await kind.load(ctx.session, ctx.catalog, ids))
+        loaded = await kind.load(ctx.session, ctx.catalog, ids)
+        await kind.bind(ctx, {i: sale for i, sale in loaded.items() if i in item_ids})
+        sales.update(loaded)
     wanted = await draws_of(ctx.session, item_ids)
     # Last, as at creation: the slots' lock is held for the recount, the update and the commit.
     await lock_slots(
@@ -125,6 +134,8 @@ async def _make_binding(ctx: RequestContext, order: Order) -> None:
     order.status = "finalized"
     order.finalized_at = ctx.now
     order.expires_at = None
+    payments = await coupon_payments(ctx.session, [order.id])
+    return ShapeRows(order, items, sales, payments[order.id])
 
 
 async def _customer_email(session: AsyncSession, order: Order) -> str | None:
@@ -163,8 +174,17 @@ async def _start_pay_by_link(ctx: RequestContext, order: Order) -> None:
     await _send_mail(ctx, order, "payment_link")
 
 
-async def finalize_order(ctx: RequestContext, order_ref: str, body: FinalizeIn) -> Order:
+async def finalize_order(ctx: RequestContext, order_ref: str, body: FinalizeIn) -> ShapeRows:
+    """The order after the finalize, with what its shape reads (loaded once: the binding step
+    loads and binds the items anyway). The order row is written once, at the end."""
     ctx.principal.require(SELLING_ACCESS)
+    with ctx.session.no_autoflush:
+        rows = await _finalize(ctx, order_ref, body)
+    await ctx.session.flush()
+    return rows
+
+
+async def _finalize(ctx: RequestContext, order_ref: str, body: FinalizeIn) -> ShapeRows:
     order = await find_order(ctx, order_ref, for_update=True)
     _refuse_closed(order, ctx.now)
     if order.status == "finalized":
@@ -185,14 +205,14 @@ async def finalize_order(ctx: RequestContext, order_ref: str, body: FinalizeIn) 
     if body.pay_by_link:
         await _start_pay_by_link(ctx, order)
     elif body.completed:
-        await _make_binding(ctx, order)
+        rows = await _make_binding(ctx, order)
         order.invoice = True
         await _send_mail(ctx, order, "order_confirmation")
-        await ctx.session.flush()
         # Last: the counter row is the one lock that every finalize of the instance shares.
         order.invoice_number = await _next_invoice_number(ctx)
-    await ctx.session.flush()
-    return order
+        return rows
+    [rows] = await load_rows(ctx, [order], detail=True)
+    return rows
 
 
 # -- cancel ---------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from kasse.orders.schemas import (
     OrderResponse,
     RatingRequest,
 )
-from kasse.orders.shapes import invoices_shape, shape_orders
+from kasse.orders.shapes import ShapeRows, invoices_shape, order_shape, shape_orders
 
 router = APIRouter(tags=["orders"], dependencies=[TokenRequired])
 
@@ -70,6 +70,10 @@ async def _once(
     answer = await work()
     await claim.remember(answer, ctx.now)
     return answer
+
+
+async def _finalized(ctx: RequestContext, work: Awaitable[ShapeRows]) -> dict[str, Any]:
+    return {"order": order_shape(ctx, await work, detail=True)}
 
 
 async def _shaped(ctx: RequestContext, work: Awaitable[Order]) -> dict[str, Any]:
@@ -130,7 +134,10 @@ async def finalize_order(
 ) -> dict[str, Any] | JSONResponse:
     finalize = (body or FinalizeRequest()).order
     return await _once(
-        request, ctx, key, lambda: _shaped(ctx, lifecycle.finalize_order(ctx, order_id, finalize))
+        request,
+        ctx,
+        key,
+        lambda: _finalized(ctx, lifecycle.finalize_order(ctx, order_id, finalize)),
     )
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.core.times import render
 from kasse.items.context import RequestContext
@@ -51,14 +52,23 @@ async def load_rows(
             if kind is not None:
                 sales.update(await kind.load(ctx.session, ctx.catalog, item_ids))
         if detail:
-            for redemption, code in await ctx.session.execute(
-                select(CouponRedemption, CouponCode.code)
-                .join(CouponCode, CouponCode.id == CouponRedemption.coupon_code_id)
-                .where(CouponRedemption.order_id.in_(order_ids))
-                .order_by(CouponRedemption.position)
-            ):
-                payments[redemption.order_id].append((redemption, code))
+            payments = await coupon_payments(ctx.session, order_ids)
     return [ShapeRows(o, items[o.id], sales, payments[o.id]) for o in orders]
+
+
+async def coupon_payments(
+    session: AsyncSession, order_ids: Sequence[int]
+) -> dict[int, list[tuple[CouponRedemption, str]]]:
+    """The coupons that pay the orders, by order, in the order used, with their codes."""
+    payments: dict[int, list[tuple[CouponRedemption, str]]] = defaultdict(list)
+    for redemption, code in await session.execute(
+        select(CouponRedemption, CouponCode.code)
+        .join(CouponCode, CouponCode.id == CouponRedemption.coupon_code_id)
+        .where(CouponRedemption.order_id.in_(order_ids))
+        .order_by(CouponRedemption.position)
+    ):
+        payments[redemption.order_id].append((redemption, code))
+    return payments
 
 
 async def shape_orders(
