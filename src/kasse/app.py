@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import iter_route_contexts
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -26,6 +25,7 @@ from kasse.core.handlers import install_error_handlers
 from kasse.core.headers import install_security_headers
 from kasse.core.middleware import (
     BodyLimits,
+    CrossOrigin,
     LimitRequestBody,
     RejectNulCharacters,
     document_nul_refusal,
@@ -148,7 +148,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     # Outside everything that reads bodies; inside CORS, so that a 413 carries its headers.
     app.add_middleware(LimitRequestBody, limits=_body_limits(app, settings))
     app.add_middleware(
-        CORSMiddleware,
+        CrossOrigin,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
         allow_headers=[

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kasse.core.errors import PayloadTooLarge
@@ -17,6 +18,19 @@ NUL_MESSAGE = {"error": "NUL characters are not allowed in requests"}
 NO_NUL_PATTERN = r"^[^\x00]*$"
 _JSON = "application/json"
 _CONSTRAINED = frozenset({"pattern", "enum", "const", "format"})
+
+
+class CrossOrigin(CORSMiddleware):
+    """Starlette's CORS middleware, with a request that is no CORS request (no ``Origin``: a
+    server, a scanner, curl) passed on without looking at it further, as Starlette would, but
+    without the headers object it builds for every request first (measured: 6 of a trivial
+    request's 14 µs of middleware)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not any(name == b"origin" for name, _ in scope["headers"]):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 class RejectNulCharacters:
