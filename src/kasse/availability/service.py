@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.availability.capacity import SlotKey, Usage, free_places, usage_of
@@ -24,7 +25,7 @@ from kasse.catalog.snapshot import Catalog, TicketData
 from kasse.core.auth import Principal
 from kasse.core.errors import NotFound, Unprocessable
 from kasse.core.times import local_date, render, render_spaced, today
-from kasse.reservations.service import own_reservation_ids
+from kasse.models import Reservation
 
 # Date pickers ask for a month (32 days with both ends) and some for 46 days; a quarter is plenty.
 MAX_CALENDAR_DAYS = 93
@@ -36,6 +37,31 @@ class QuotaView:
     tickets: list[int]
     capacities: dict[str, int]
     total_capacities: dict[str, int]
+
+
+async def own_reservation_ids(
+    session: AsyncSession, principal: Principal, tokens: Iterable[str]
+) -> list[int]:
+    """The ids of the caller's reservations named by ``tokens``; any other token is a 422.
+
+    Availability answers leave these holds out, so that the caller sees the places it holds as
+    its own. An expired reservation holds nothing any more: it is simply the caller's.
+    """
+    wanted = set(tokens)
+    if not wanted:
+        return []
+    rows = await session.execute(
+        select(Reservation.token, Reservation.id).where(
+            Reservation.token.in_(wanted), Reservation.api_token_id == principal.token_id
+        )
+    )
+    found = {token: reservation_id for token, reservation_id in rows}
+    unknown = sorted(wanted - set(found))
+    if unknown:
+        raise Unprocessable(
+            "unknown reservations", [f"reservation {token} not found" for token in unknown]
+        )
+    return sorted(found.values())
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.core.auth import Principal
 from kasse.core.errors import Conflict, Unprocessable
+from kasse.core.sql import is_postgres
 from kasse.models import IdempotencyKey
 
 MAX_KEY_LENGTH = 200
@@ -73,7 +74,7 @@ async def claim(
         return claim
     if len(key) > MAX_KEY_LENGTH:
         raise Unprocessable(f"Idempotency-Key is longer than {MAX_KEY_LENGTH} characters")
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         locked = await session.scalar(
             select(func.pg_try_advisory_xact_lock(_lock_id(principal.token_id, key)))
         )

@@ -23,10 +23,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.dml import ReturningInsert
 
 from kasse.annual.validity import last_valid_day
 from kasse.catalog.snapshot import Catalog, TicketData
@@ -34,6 +31,7 @@ from kasse.core.auth import Principal
 from kasse.core.db import Instance
 from kasse.core.errors import Forbidden, KasseError, Unprocessable
 from kasse.core.i18n import translate
+from kasse.core.sql import upsert
 from kasse.core.times import local_date, local_day_bounds, render
 from kasse.entry import passes
 from kasse.models import Barcode, EntryAdmission, EntryScan, Order, OrderItem, TicketSale
@@ -397,25 +395,13 @@ async def _insert_admission(
         "location": _admission_location(scan, entry),
         "admitted_at": scan.now,
     }
-    dialect = session.get_bind().dialect.name
-    return await session.scalar(_admission_insert(dialect, values)) is not None
-
-
-def _admission_insert(dialect: str, values: dict[str, object]) -> ReturningInsert[tuple[int]]:
-    conflict = [EntryAdmission.barcode_id, EntryAdmission.scope]
-    if dialect == "postgresql":
-        return (
-            postgresql_insert(EntryAdmission)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=conflict)
-            .returning(EntryAdmission.id)
-        )
-    return (
-        sqlite_insert(EntryAdmission)
+    admission = (
+        upsert(session, EntryAdmission)
         .values(values)
-        .on_conflict_do_nothing(index_elements=conflict)
+        .on_conflict_do_nothing(index_elements=[EntryAdmission.barcode_id, EntryAdmission.scope])
         .returning(EntryAdmission.id)
     )
+    return await session.scalar(admission) is not None
 
 
 # --- when an entry is valid ------------------------------------------------------------------

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.catalog.lookups import COUNTRIES
 from kasse.core.errors import Unprocessable
+from kasse.core.sql import upsert
 from kasse.models import Customer, CustomerAddress
 from kasse.orders.schemas import CustomerIn
 
@@ -48,10 +48,8 @@ async def find_or_create_by_foreign_id(
     """The token's customer with ``foreign_id``, created when missing; the insert of a concurrent
     request creating it waits for that request and then does nothing, instead of failing the
     unique key."""
-    dialect = session.get_bind().dialect.name
-    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
     await session.execute(
-        insert_fn(Customer)
+        upsert(session, Customer)
         .values(foreign_id=foreign_id, api_token_id=api_token_id, created_at=now)
         .on_conflict_do_nothing(index_elements=["api_token_id", "foreign_id"])
     )

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.availability.booking import draws_for, find_bookable_ticket, quantity_error, resolve_slot
 from kasse.availability.capacity import drop_holds, hold_for_reservation, lock_slots
 from kasse.catalog.snapshot import TicketData
-from kasse.core.auth import SELLING_ACCESS, Principal
+from kasse.core.auth import SELLING_ACCESS
 from kasse.core.errors import NotFound, Unprocessable
 from kasse.core.ids import new_token
 from kasse.core.times import to_utc
@@ -84,31 +82,6 @@ async def create_reservation(
     await _hold(ctx, reservation, ticket, quantity)
     await ctx.session.flush()
     return reservation
-
-
-async def own_reservation_ids(
-    session: AsyncSession, principal: Principal, tokens: Iterable[str]
-) -> list[int]:
-    """The ids of the caller's reservations named by ``tokens``; any other token is a 422.
-
-    Availability answers leave these holds out, so that the caller sees the places it holds as
-    its own. An expired reservation holds nothing any more: it is simply the caller's.
-    """
-    wanted = set(tokens)
-    if not wanted:
-        return []
-    rows = await session.execute(
-        select(Reservation.token, Reservation.id).where(
-            Reservation.token.in_(wanted), Reservation.api_token_id == principal.token_id
-        )
-    )
-    found = {token: reservation_id for token, reservation_id in rows}
-    unknown = sorted(wanted - set(found))
-    if unknown:
-        raise Unprocessable(
-            "unknown reservations", [f"reservation {token} not found" for token in unknown]
-        )
-    return sorted(found.values())
 
 
 async def _own_reservation(ctx: RequestContext, token: str) -> Reservation:
