@@ -175,7 +175,8 @@ async def _count(database_url: str, probes: list[Probe]) -> dict[str, Any]:
     try:
         for instance in app.state.instances.values():
             event.listen(instance.write_engine.sync_engine, "before_cursor_execute", record)
-            if instance.read_engine is not instance.write_engine:
+            # On PostgreSQL the read engine derives from the write engine, which hears it too.
+            if instance.is_sqlite:
                 event.listen(instance.read_engine.sync_engine, "before_cursor_execute", record)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
