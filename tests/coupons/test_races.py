@@ -127,12 +127,17 @@ async def test_orders_racing_for_the_last_euros_spend_exactly_the_value(race_db)
 @postgres_only
 async def test_negative_control_without_the_coupon_lock_overspends(race_db):
     url, tokens = race_db
+    # A longer window than the locked run's: on a loaded machine the racers may reach the balance
+    # tens of milliseconds apart (new pool connections, a cold catalog), and the control must see
+    # them overlap to show the race.
     responses, _, left = await _race_for_the_last_euros(
-        url, tokens, 30, test_lock_delay_ms="30", test_disable_locking="true"
+        url, tokens, 30, test_lock_delay_ms="300", test_disable_locking="true"
     )
     assert_clean(responses)
     # Without the lock the same race takes more from the coupon than it is worth.
-    assert await redeemed(url) > VALUE
+    spent = await redeemed(url)
+    statuses = sorted(r.status_code for r in responses)
+    assert spent > VALUE, f"no overspend: {spent} cents redeemed, answers {statuses}"
     assert left == 0  # the lookup never shows a balance below zero
 
 
