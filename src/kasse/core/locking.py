@@ -95,6 +95,7 @@ async def lock(
 
     ``query`` orders its rows: that is the lock order within ``rank``.
     """
+    await session.connection()  # the transaction has begun: the ranks are noted in it
     _note_rank(session, rank)
     if not settings.test_disable_locking:
         await _set_timeout(session, settings)
@@ -113,6 +114,7 @@ async def lock_by_writing(
     """Run a write that locks the rows it writes (an ``INSERT .. ON CONFLICT DO UPDATE`` of
     ``rows`` in sorted key order, say) under the same rules as :func:`lock`. The test switch cannot take
     such a lock away: a caller that honours it decides before the write instead of after it."""
+    await session.connection()  # the transaction has begun: the ranks are noted in it
     _note_rank(session, rank)
     await _set_timeout(session, settings)
     return await run(session, statement, rows)
