@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    CompoundSelect,
+    Select,
     bindparam,
     delete,
     func,
@@ -63,7 +63,7 @@ def _bounds(keys: Iterable[SlotKey]) -> tuple[set[int], datetime, datetime]:
     )
 
 
-def _usage_statement() -> CompoundSelect[int, datetime, int, int]:
+def _usage_statement() -> Select[int, datetime, int, int]:
     """Sold places and active holds per slot of some quotas in a time range: two index range
     scans joined by ``UNION ALL``, built once (building a statement costs more than running it),
     of plain table columns (an ORM entity's would send it through the ORM's execution path)."""
@@ -89,10 +89,22 @@ def _usage_statement() -> CompoundSelect[int, datetime, int, int]:
         )
         .group_by(holds.quota_id, holds.start_at)
     )
-    return union_all(sold, held)
+    both = union_all(sold, held).subquery()
+    # One row per slot: a calendar folds hundreds of them, and Python's fold cost more than SQL's.
+    return select(
+        both.c.quota_id, both.c.start_at, func.sum(both.c.sold), func.sum(both.c.held)
+    ).group_by(both.c.quota_id, both.c.start_at)
 
 
 USAGE = _usage_statement()
+NO_USAGE = Usage(sold=0, held=0)
+
+
+class UsageOfSlots(dict[SlotKey, Usage]):
+    """Usage by slot key; a slot that sold nothing and holds nothing has no row: it is unused."""
+
+    def __missing__(self, key: SlotKey) -> Usage:
+        return NO_USAGE
 
 
 async def usage_of(
@@ -120,13 +132,10 @@ async def usage_of(
         "ignore_reservations": list(ignore_reservations),
         "ignore_order_items": list(ignore_order_items),
     }
-    sold: dict[SlotKey, int] = defaultdict(int)
-    held: dict[SlotKey, int] = defaultdict(int)
-    for row in await run(session, USAGE, parameters):
-        key: SlotKey = (row[0], row[1])
-        sold[key] += int(row[2] or 0)
-        held[key] += int(row[3] or 0)
-    return {key: Usage(sold=sold[key], held=held[key]) for key in wanted}
+    return UsageOfSlots(
+        ((quota_id, start_at), Usage(int(sold or 0), int(held or 0)))
+        for quota_id, start_at, sold, held in await run(session, USAGE, parameters)
+    )
 
 
 def free_places(catalog: Catalog, key: SlotKey, usage: Usage) -> int:
@@ -240,7 +249,10 @@ async def lock_slots(
         ignore_order_items=ignore_order_items,
     )
     if sell:  # the recount includes what this request just sold: judge the room before it
-        usage = {k: Usage(sold=u.sold - wanted[k], held=u.held) for k, u in usage.items()}
+        usage = UsageOfSlots(
+            (k, Usage(sold=usage[k].sold - places, held=usage[k].held))
+            for k, places in wanted.items()
+        )
     problems = shortfalls(catalog, wanted, usage, tz)
     if problems:
         raise SoldOut("not enough places left", problems)
