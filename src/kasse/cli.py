@@ -278,7 +278,8 @@ def _print_report(name: str, report: LoadReport) -> None:
         f"[green]Loaded[/] into instance {escape(name)}: "
         f"{_plural(report.museums, 'museum')}, {_plural(report.exhibitions, 'exhibition')}, "
         f"{_plural(report.quotas, 'quota')}, {_plural(report.tickets, 'ticket')} "
-        f"(sub tickets included), {_plural(report.coupons, 'coupon')}"
+        f"(sub tickets included), {_plural(report.coupons, 'coupon')}, "
+        f"{_plural(report.events, 'event')} with {_plural(report.event_dates, 'date')}"
     )
 
 

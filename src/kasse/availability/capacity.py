@@ -37,6 +37,7 @@ from kasse.core.errors import SoldOut
 from kasse.core.locking import LockRank, lock_by_writing, pause_for_races
 from kasse.core.sql import InsertFunction, PerDialect, run, table_of
 from kasse.core.times import render
+from kasse.events.capacity import date_id_of, is_date_quota
 from kasse.models import CapacityDraw, QuotaSlot, ReservationHold
 from kasse.settings import Settings
 
@@ -154,7 +155,9 @@ def shortfalls(
     problems = []
     for key in sorted(wanted):
         left = free_places(catalog, key, usage[key])
-        if wanted[key] > left:
+        if wanted[key] > left and is_date_quota(key[0]):
+            problems.append(f"date {date_id_of(key[0])}: {wanted[key]} places wanted, {left} left")
+        elif wanted[key] > left:
             quota = catalog.quotas[key[0]]
             problems.append(
                 f"quota {quota.id} ({quota.title}) at {render(key[1], tz)}: "

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from kasse.catalog.demo_events import demo_events
+
 BERLIN_HOURS = {
     "tue": "10:00-18:00",
     "wed": "10:00-18:00",
@@ -241,8 +243,8 @@ def _exhibitions(today: date) -> list[dict[str, Any]]:
 
 
 def demo_catalog(today: date) -> dict[str, Any]:
-    """Two museums (closed on Mondays and on Christmas Eve), six quotas, every kind of ticket and
-    three coupons. Every field the API serves has data, pictures and content blocks included."""
+    """Two museums (closed on Mondays and on Christmas Eve), six quotas, every kind of ticket,
+    three coupons and three events (``demo_events.py``). Every field the API serves has data, pictures and content blocks included."""
     christmas_eve = date(today.year, 12, 24)
     return {
         "museums": _museums(christmas_eve),
@@ -257,6 +259,7 @@ def demo_catalog(today: date) -> dict[str, Any]:
         ],
         "tickets": [_described(ticket) for ticket in _tickets(today)],
         "coupons": _COUPONS,
+        **demo_events(today),
     }
 
 

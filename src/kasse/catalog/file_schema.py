@@ -6,12 +6,11 @@ import re
 from datetime import date
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-Texts = str | dict[str, str]
-# A content block: key/value pairs a museum defines (shop_title, shop_description, ...); texts are
-# translated like titles, other values pass through as they are.
-Content = dict[str, Texts | int | float | bool]
+from kasse.catalog.event_file import EventIn, SeatingIn, TagListsIn
+from kasse.catalog.file_parts import Content, LocationIn, PictureIn, Strict, Texts
+
 BarcodeMethodIn = Literal["ean", "code39", "qr"]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -22,33 +21,6 @@ def clock_to_minute(value: str) -> int:
     if not match:
         raise ValueError(f"{value!r} is not a time of day like '09:30'")
     return int(match.group(1)) * 60 + int(match.group(2))
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LocationIn(Strict):
-    name: str | None = None
-    street: str | None = None
-    zip: str | None = None
-    city: str | None = None
-    country: str | None = None
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
-
-
-class PictureIn(Strict):
-    """A picture in the formats go~mus serves (URLs); ``url`` stands for every format not given."""
-
-    title: Texts | None = None
-    description: Texts | None = None
-    copyright_info: Texts | None = None
-    url: str | None = None
-    teaser: str | None = None
-    preview: str | None = None
-    article: str | None = None
-    detail: str | None = None
 
 
 class MuseumIn(Strict):
@@ -303,6 +275,10 @@ class CatalogFile(Strict):
     coupons: list[CouponIn] = Field(default_factory=list)
     entry_zones: list[EntryZoneIn] = Field(default_factory=list)
     shop: ShopIn | None = None
+    # the lists events are tagged and filtered by; given, they replace the lists loaded before
+    event_tags: TagListsIn | None = None
+    seatings: list[SeatingIn] = Field(default_factory=list)
+    events: list[EventIn] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Self:
@@ -316,6 +292,10 @@ class CatalogFile(Strict):
             ("ticket", ticket_ids),
             ("coupon", [c.id for c in self.coupons]),
             ("entry zone", [z.id for z in self.entry_zones]),
+            ("seating", [s.id for s in self.seatings]),
+            ("seat", [seat.id for s in self.seatings for seat in s.seats]),
+            ("event", [e.id for e in self.events]),
+            ("event date", [d.id for e in self.events for d in e.dates]),
         ):
             seen: set[int | str] = set()
             for entry_id in ids:

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kasse.catalog.event_loader import event_problems, load_events
 from kasse.catalog.file_schema import (
     CatalogFile,
-    Content,
     CouponIn,
     EntryZoneIn,
     ExhibitionIn,
     MuseumIn,
-    PictureIn,
     QuotaIn,
     ShopIn,
     SubTicketIn,
     TicketIn,
     clock_to_minute,
 )
+from kasse.catalog.load_parts import content_values, picture_values, upsert
 from kasse.core.errors import Unprocessable
 from kasse.core.i18n import as_translations
 from kasse.models import (
@@ -42,7 +42,6 @@ from kasse.models import (
 )
 from kasse.models.base import Base
 
-M = TypeVar("M", bound=Base)
 SHOP_ID = 1  # one shop per instance
 
 
@@ -54,6 +53,8 @@ class LoadReport:
     tickets: int
     coupons: int = 0
     entry_zones: int = 0
+    events: int = 0
+    event_dates: int = 0
 
 
 def _entry_name(data: Any, loc: tuple[int | str, ...]) -> str:
@@ -136,48 +137,16 @@ async def _check_references(session: AsyncSession, catalog: CatalogFile) -> None
             problems.append(
                 f"entry_zones[{index}] (id {zone.id}).museum_id: unknown museum {zone.museum_id}"
             )
+    problems += await event_problems(
+        session, catalog.event_tags, catalog.seatings, catalog.events, museums, exhibitions
+    )
     if problems:
         raise Unprocessable("the catalog file refers to entries that do not exist", problems)
 
 
-async def _upsert(
-    session: AsyncSession, model: type[M], entry_id: int | str, values: dict[str, Any]
-) -> M:
-    row = await session.get(model, entry_id)
-    if row is None:
-        row = model(id=entry_id, **values)
-        session.add(row)
-    else:
-        for key, value in values.items():
-            setattr(row, key, value)
-    return row
-
-
-PICTURE_FORMATS = ("teaser", "preview", "article", "detail")
-
-
-def _picture(picture: PictureIn | None, locale: str) -> dict[str, Any] | None:
-    """Stored with its texts translated and a URL for every format (``url`` fills the gaps)."""
-    if picture is None:
-        return None
-    texts = {
-        name: as_translations(getattr(picture, name), locale)
-        for name in ("title", "description", "copyright_info")
-    }
-    urls = {name: getattr(picture, name) or picture.url for name in PICTURE_FORMATS}
-    return texts | urls
-
-
-def _content(content: Content, locale: str) -> dict[str, Any]:
-    return {
-        key: as_translations(value, locale) if isinstance(value, str | dict) else value
-        for key, value in content.items()
-    }
-
-
 async def _load_museum(session: AsyncSession, museum: MuseumIn, locale: str) -> None:
     loc = museum.location
-    await _upsert(
+    await upsert(
         session,
         Museum,
         museum.id,
@@ -185,8 +154,8 @@ async def _load_museum(session: AsyncSession, museum: MuseumIn, locale: str) -> 
             "title": as_translations(museum.title, locale),
             "sub_title": as_translations(museum.sub_title, locale),
             "description": as_translations(museum.description, locale),
-            "content": _content(museum.content, locale),
-            "picture": _picture(museum.picture, locale),
+            "content": content_values(museum.content, locale),
+            "picture": picture_values(museum.picture, locale),
             "location_name": loc.name,
             "street": loc.street,
             "zip": loc.zip,
@@ -209,7 +178,7 @@ async def _load_museum(session: AsyncSession, museum: MuseumIn, locale: str) -> 
 
 
 async def _load_exhibition(session: AsyncSession, exhibition: ExhibitionIn, locale: str) -> None:
-    await _upsert(
+    await upsert(
         session,
         Exhibition,
         exhibition.id,
@@ -219,9 +188,9 @@ async def _load_exhibition(session: AsyncSession, exhibition: ExhibitionIn, loca
             "sub_title": as_translations(exhibition.sub_title, locale),
             "slider_description": as_translations(exhibition.slider_description, locale),
             "description": as_translations(exhibition.description, locale),
-            "content": _content(exhibition.content, locale),
+            "content": content_values(exhibition.content, locale),
             "featured": exhibition.featured,
-            "picture": _picture(exhibition.picture, locale),
+            "picture": picture_values(exhibition.picture, locale),
             "location": exhibition.location.model_dump() if exhibition.location else None,
             "start_date": exhibition.start_date,
             "end_date": exhibition.end_date,
@@ -230,7 +199,7 @@ async def _load_exhibition(session: AsyncSession, exhibition: ExhibitionIn, loca
 
 
 async def _load_quota(session: AsyncSession, quota: QuotaIn) -> None:
-    await _upsert(session, Quota, quota.id, {"title": quota.title, "capacity": quota.capacity})
+    await upsert(session, Quota, quota.id, {"title": quota.title, "capacity": quota.capacity})
 
 
 def _ticket_values(
@@ -244,7 +213,7 @@ def _ticket_values(
         "sub_title": as_translations(entry.sub_title, locale),
         "description": as_translations(entry.description, locale),
         "after_sale_information": as_translations(entry.after_sale_information, locale),
-        "content": _content(entry.content, locale),
+        "content": content_values(entry.content, locale),
         "ticket_type": entry.ticket_type,
         "price_cents": 0 if parent else main.price_cents,
         "discount": main.discount,
@@ -303,13 +272,13 @@ async def _replace_links(
 
 
 async def _load_ticket(session: AsyncSession, ticket: TicketIn, locale: str) -> int:
-    await _upsert(session, Ticket, ticket.id, _ticket_values(ticket, None, 0, locale))
+    await upsert(session, Ticket, ticket.id, _ticket_values(ticket, None, 0, locale))
     await session.flush()
     await _replace_links(
         session, ticket.id, ticket.museum_ids, ticket.quota_ids, ticket.exhibition_ids
     )
     for position, sub in enumerate(ticket.sub_tickets):
-        await _upsert(session, Ticket, sub.id, _ticket_values(sub, ticket, position, locale))
+        await upsert(session, Ticket, sub.id, _ticket_values(sub, ticket, position, locale))
         await session.flush()
         await _replace_links(
             session, sub.id, sub.museum_ids or ticket.museum_ids, sub.quota_ids, []
@@ -318,7 +287,7 @@ async def _load_ticket(session: AsyncSession, ticket: TicketIn, locale: str) -> 
 
 
 async def _load_coupon(session: AsyncSession, coupon: CouponIn, locale: str) -> None:
-    await _upsert(
+    await upsert(
         session,
         Coupon,
         coupon.id,
@@ -343,7 +312,7 @@ async def _load_coupon(session: AsyncSession, coupon: CouponIn, locale: str) -> 
 
 
 async def _load_entry_zone(session: AsyncSession, zone: EntryZoneIn) -> None:
-    await _upsert(
+    await upsert(
         session,
         EntryZone,
         zone.id,
@@ -353,7 +322,7 @@ async def _load_entry_zone(session: AsyncSession, zone: EntryZoneIn) -> None:
 
 async def _load_shop(session: AsyncSession, shop: ShopIn, locale: str) -> None:
     """The shop section replaces the whole of what an earlier file said about the shop."""
-    await _upsert(
+    await upsert(
         session,
         Shop,
         SHOP_ID,
@@ -395,6 +364,7 @@ async def load_catalog_data(session: AsyncSession, data: Any, *, locale: str) ->
         await _load_entry_zone(session, zone)
     if catalog.shop is not None:
         await _load_shop(session, catalog.shop, locale)
+    dates = await load_events(session, catalog.event_tags, catalog.seatings, catalog.events, locale)
     await bump_catalog_version(session)
     return LoadReport(
         museums=len(catalog.museums),
@@ -403,4 +373,6 @@ async def load_catalog_data(session: AsyncSession, data: Any, *, locale: str) ->
         tickets=tickets,
         coupons=len(catalog.coupons),
         entry_zones=len(catalog.entry_zones),
+        events=len(catalog.events),
+        event_dates=dates,
     )

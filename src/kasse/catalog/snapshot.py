@@ -17,17 +17,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kasse.catalog.event_snapshot import EventCatalog, build_event_catalog
 from kasse.core.db import Instance
 from kasse.core.sql import run, table_of
 from kasse.models import (
     CatalogState,
     Coupon,
     EntryZone,
+    Event,
+    EventDate,
     Exhibition,
     Museum,
     MuseumClosure,
     OpeningHours,
+    ProductTag,
     Quota,
+    Seating,
     Shop,
     Ticket,
     ticket_exhibitions,
@@ -48,6 +53,10 @@ CATALOG_MODELS = (
     Coupon,
     EntryZone,
     Shop,
+    Event,
+    EventDate,
+    Seating,
+    ProductTag,
 )
 
 
@@ -101,6 +110,7 @@ class Catalog:
     coupons: dict[int, Coupon] = field(default_factory=dict)
     entry_zones: dict[str, EntryZone] = field(default_factory=dict)
     shop: Shop | None = None
+    events: EventCatalog = field(default_factory=EventCatalog)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def ticket(self, ticket_id: int) -> TicketData | None:
@@ -180,6 +190,7 @@ async def _build(session: AsyncSession, version: int) -> Catalog:
             z.id: z for z in await session.scalars(select(EntryZone).order_by(EntryZone.id))
         },
         shop=await session.scalar(select(Shop).order_by(Shop.id).limit(1)),
+        events=await build_event_catalog(session),
     )
 
 

@@ -249,6 +249,7 @@ async def load_documents(
         for code in await session.scalars(
             select(Barcode).where(Barcode.ticket_sale_id.in_(codes)).order_by(Barcode.id)
         ):
+            assert code.ticket_sale_id is not None  # selected by its ticket sale
             codes[code.ticket_sale_id].append(code)
     customer = await session.get(Customer, order.customer_id) if order.customer_id else None
     return OrderDocuments(

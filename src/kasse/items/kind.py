@@ -7,7 +7,8 @@
               capacity check -> one write of the order and its items -> ``write`` each kind's rows
               -> lock the claims (``Claims``, taken by the pipeline in the global lock order of
               ``core/locking.py``) -> ``bind`` when the order is binding at once
-    finalize  lock the claims -> ``bind`` (barcodes, coupon codes)
+    finalize  lock the claims (places, and the seats ``seats_of`` names) -> ``bind`` (barcodes,
+              coupon codes)
     cancel    ``release`` (a kind may refuse) -> the claims are given back
     read      ``load`` a batch of items -> ``shape`` each; which orders a token sees
               (``items_of_museums``) and which order a scanned code opens (``items_with_code``)
@@ -42,11 +43,16 @@ class Claims:
     slots: dict[SlotKey, int] = field(default_factory=dict)
     # the caller's reservations the item redeems: their holds give way to it
     reservation_ids: list[int] = field(default_factory=list)
+    # seats of a seating plan, by event date (``availability/seats.py``); every seat also takes
+    # a place in its date's slot (``slots``), whose lock decides the seats
+    seats: dict[int, set[int]] = field(default_factory=dict)
 
     def add(self, other: Claims) -> None:
         for key, places in other.slots.items():
             self.slots[key] = self.slots.get(key, 0) + places
         self.reservation_ids += other.reservation_ids
+        for date_id, seats in other.seats.items():
+            self.seats.setdefault(date_id, set()).update(seats)
 
 
 @dataclass(kw_only=True)
@@ -121,6 +127,10 @@ class ItemKind(ABC, Generic[AttributesT, PlanT, SaleT]):
         self, ctx: RequestContext, order: NewOrder, items: Sequence[tuple[int, PlanT]]
     ) -> dict[int, SaleT]:
         """Write the rows of the planned items (by order item id), in bulk; what ``shape`` reads."""
+
+    def seats_of(self, sale: SaleT) -> dict[int, set[int]]:
+        """The seats a stored item takes, by date: finalize makes their holds binding."""
+        return {}
 
     async def bind(self, ctx: RequestContext, sales: Mapping[int, SaleT]) -> None:
         """The order just became binding: issue what makes the items usable (barcodes, codes)."""

@@ -17,6 +17,14 @@ from kasse.models.catalog import (
     ticket_museums,
     ticket_quotas,
 )
+from kasse.models.events import (
+    Event,
+    EventBooking,
+    EventDate,
+    ProductTag,
+    SeatClaim,
+    Seating,
+)
 from kasse.models.live import (
     Barcode,
     CapacityDraw,
@@ -56,6 +64,9 @@ __all__ = [
     "EntryAdmission",
     "EntryScan",
     "EntryZone",
+    "Event",
+    "EventBooking",
+    "EventDate",
     "Exhibition",
     "IdempotencyKey",
     "InvoiceCounter",
@@ -68,10 +79,13 @@ __all__ = [
     "Payment",
     "Personalization",
     "Portrait",
+    "ProductTag",
     "Quota",
     "QuotaSlot",
     "Reservation",
     "ReservationHold",
+    "SeatClaim",
+    "Seating",
     "Shop",
     "Ticket",
     "TicketSale",

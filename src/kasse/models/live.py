@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, false
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kasse.models.base import Base
@@ -25,11 +33,18 @@ class QuotaSlot(Base):
 
 class Reservation(Base):
     __tablename__ = "reservations"
+    __table_args__ = (
+        CheckConstraint("(ticket_id IS NULL) <> (event_date_id IS NULL)", name="one_product"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(40), unique=True)
     api_token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    # a ticket's reservation, or an event date's (``start_at`` is then the date's start)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    event_date_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_dates.id", ondelete="CASCADE")
+    )
     quantity: Mapped[int]
     start_at: Mapped[datetime]
     created_at: Mapped[datetime]
@@ -312,12 +327,24 @@ class CapacityDraw(Base):
 
 
 class Barcode(Base):
+    """A code that admits: of a ticket sale, or of an event booking (one per participant or
+    seat)."""
+
     __tablename__ = "barcodes"
+    __table_args__ = (
+        CheckConstraint(
+            "(ticket_sale_id IS NULL) <> (event_booking_id IS NULL)", name="one_holder"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_sale_id: Mapped[int] = mapped_column(
+    ticket_sale_id: Mapped[int | None] = mapped_column(
         ForeignKey("ticket_sales.id", ondelete="CASCADE"), index=True
     )
+    event_booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_bookings.id", ondelete="CASCADE"), index=True
+    )
+    seat_id: Mapped[int | None]
     barcode: Mapped[str] = mapped_column(String(40), unique=True)
     method: Mapped[str] = mapped_column(String(10))
 

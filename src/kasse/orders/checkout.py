@@ -34,6 +34,13 @@ from kasse.availability.capacity import (
     shortfalls,
     usage_of,
 )
+from kasse.availability.seats import (
+    claim_rows,
+    claim_seats,
+    drop_seat_claims,
+    seat_problems,
+    taken_seats,
+)
 from kasse.core.auth import SELLING_ACCESS
 from kasse.core.errors import SoldOut, Unprocessable
 from kasse.core.ids import new_token
@@ -114,6 +121,10 @@ async def create_order(
         ctx.session, claims.slots, ctx.now, ignore_reservations=claims.reservation_ids
     )
     missing = shortfalls(ctx.catalog, claims.slots, usage, ctx.tz)
+    taken = await taken_seats(
+        ctx.session, claims.seats, ctx.now, ignore_reservations=claims.reservation_ids
+    )
+    missing += seat_problems(ctx.catalog, taken)
     if problems:
         raise Unprocessable("the order is invalid", problems + missing)
     if missing:
@@ -133,6 +144,16 @@ async def create_order(
         sell=binding,
         ignore_reservations=claims.reservation_ids,
         ignore_order_items=held,
+    )
+    # Under the slots' lock: every seat also takes a place of its date, so the date is locked.
+    item_ids = {item.position: item.id for item in rows.items}
+    seats = {item_ids[p.position]: p.plan.claims.seats for p in planned if p.plan.claims.seats}
+    await claim_seats(
+        ctx.session,
+        ctx.catalog,
+        claim_rows(seats, "order_item_id", rows.order.expires_at),
+        ctx.now,
+        ctx.settings,
     )
     return order_shape(ctx, rows, detail=True)
 
@@ -219,4 +240,5 @@ async def _redeem_reservations(session: AsyncSession, reservation_ids: list[int]
     """The reservations the order redeemed give way to it: their holds and themselves go."""
     if reservation_ids:
         await drop_holds(session, reservation_ids)
+        await drop_seat_claims(session, reservation_ids=reservation_ids)
         await session.execute(delete(Reservation).where(Reservation.id.in_(reservation_ids)))

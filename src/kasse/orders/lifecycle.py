@@ -22,6 +22,12 @@ from kasse.availability.capacity import (
     lock_slots,
     release_sold,
 )
+from kasse.availability.seats import (
+    claim_rows,
+    claim_seats,
+    drop_seat_claims,
+    extend_seat_holds,
+)
 from kasse.core.auth import SELLING_ACCESS
 from kasse.core.errors import Forbidden, Unprocessable
 from kasse.core.sql import upsert
@@ -106,6 +112,25 @@ async def _next_invoice_number(ctx: RequestContext) -> str:
     return f"{ctx.now.astimezone(ctx.tz).year}-{number:06d}"
 
 
+async def _sell_held_seats(
+    ctx: RequestContext, order: Order, items: list[OrderItem], sales: dict[int, Any]
+) -> None:
+    """The seats the items hold become sold: claimed anew without an end, under the dates' lock
+    taken above. A seat whose hold lapsed and that someone else took since refuses the finalize."""
+    seats = {
+        item.id: KINDS[item.type].seats_of(sales[item.id])
+        for item in items
+        if item.cancelled_at is None and item.id in sales
+    }
+    seats = {item_id: wanted for item_id, wanted in seats.items() if wanted}
+    if not seats:
+        return
+    await drop_seat_claims(ctx.session, order_item_ids=list(seats))
+    await claim_seats(
+        ctx.session, ctx.catalog, claim_rows(seats, "order_item_id", None), ctx.now, ctx.settings
+    )
+
+
 async def _make_binding(ctx: RequestContext, order: Order) -> ShapeRows:
     """Turn the held places and coupon payments of a created order into binding ones, and let
     each kind bind its items (barcodes, coupon codes). Returns what the order's shape reads: every
@@ -131,6 +156,7 @@ async def _make_binding(ctx: RequestContext, order: Order) -> ShapeRows:
         ignore_order_items=item_ids,
     )
     await drop_order_item_holds(ctx.session, item_ids)
+    await _sell_held_seats(ctx, order, items, sales)
     order.status = "finalized"
     order.finalized_at = ctx.now
     order.expires_at = None
@@ -170,6 +196,7 @@ async def _start_pay_by_link(ctx: RequestContext, order: Order) -> None:
         order.expires_at = deadline
         item_ids = [i.id for i in await _active_items(ctx.session, order)]
         await extend_order_item_holds(ctx.session, item_ids, deadline)
+        await extend_seat_holds(ctx.session, item_ids, deadline)
         await extend_redemptions(ctx.session, order.id, deadline)
     await _send_mail(ctx, order, "payment_link")
 
@@ -229,6 +256,7 @@ async def _release(ctx: RequestContext, order: Order, items: list[OrderItem]) ->
         await release_sold(ctx.session, await draws_of(ctx.session, item_ids))
     else:
         await drop_order_item_holds(ctx.session, item_ids)
+    await drop_seat_claims(ctx.session, order_item_ids=item_ids)
     for item in items:
         item.cancelled_at = ctx.now
     still_due = sum(i.price_cents for i in await _active_items(ctx.session, order))
@@ -313,6 +341,7 @@ async def expire_orders(session: AsyncSession, now: datetime) -> int:
         await session.scalars(select(OrderItem.id).where(OrderItem.order_id.in_(expired)))
     )
     await drop_order_item_holds(session, item_ids)
+    await drop_seat_claims(session, order_item_ids=item_ids)
     await give_back_expired(session, expired)
     # Like a whole-order cancellation: the order and every item still active, at the expiry.
     expiry = select(Order.expires_at).where(Order.id == OrderItem.order_id).scalar_subquery()

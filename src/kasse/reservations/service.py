@@ -88,7 +88,9 @@ async def _own_reservation(ctx: RequestContext, token: str) -> Reservation:
     ctx.principal.require(SELLING_ACCESS)
     reservation = await ctx.session.scalar(
         select(Reservation).where(
-            Reservation.token == token, Reservation.api_token_id == ctx.principal.token_id
+            Reservation.token == token,
+            Reservation.api_token_id == ctx.principal.token_id,
+            Reservation.ticket_id.is_not(None),
         )
     )
     if reservation is None:
@@ -101,6 +103,7 @@ async def update_reservation(ctx: RequestContext, token: str, quantity: int) -> 
     reservation = await _own_reservation(ctx, token)
     if reservation.valid_until <= ctx.now:
         raise Unprocessable(f"reservation {token} has expired")
+    assert reservation.ticket_id is not None  # ``_own_reservation`` finds ticket reservations
     ticket = _reservable_ticket(ctx, reservation.ticket_id)
     problem = quantity_error(ticket, quantity)
     if problem:

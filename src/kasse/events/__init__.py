@@ -1,0 +1,1 @@
+"""Events: dates with places or a seating plan, booked as ``Event`` order items."""
