@@ -127,16 +127,7 @@ def ticket_summary(view: service.TicketView, locale: Locale) -> TicketSummary:
 
 
 def _location(museum: MuseumData) -> Location:
-    row = museum.row
-    return Location(
-        name=row.location_name,
-        street=row.street,
-        zip=row.zip,
-        city=row.city,
-        country=row.country,
-        latitude=row.latitude,
-        longitude=row.longitude,
-    )
+    return Location(**museum.location())
 
 
 def _picture(stored: dict[str, Any] | None, locale: Locale) -> Picture:

@@ -66,6 +66,19 @@ class MuseumData:
     hours: dict[int, tuple[int, int]]  # weekday -> (begin minute, end minute)
     closures: frozenset[date]
 
+    def location(self) -> dict[str, Any]:
+        """The museum's address and coordinates, as every ``location`` block shows them."""
+        row = self.row
+        return {
+            "name": row.location_name,
+            "street": row.street,
+            "zip": row.zip,
+            "city": row.city,
+            "country": row.country,
+            "latitude": row.latitude,
+            "longitude": row.longitude,
+        }
+
     def opening(self, day: date) -> tuple[int, int] | None:
         """Opening hours of ``day`` in minutes after midnight, or None on a closed day."""
         if day in self.closures:
@@ -115,6 +128,13 @@ class Catalog:
 
     def ticket(self, ticket_id: int) -> TicketData | None:
         return self.tickets.get(ticket_id)
+
+    def event_location(self, event: Event) -> dict[str, Any] | None:
+        """Where an event meets: its own place, else its museum's."""
+        if event.location:
+            return dict(event.location)
+        museum = self.museums.get(event.museum_id)
+        return museum.location() if museum else None
 
 
 # built once: every writing request runs it (see core/sql.py on the cost of building statements)

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol, Union
 from pydantic import BaseModel, Field
 
 from kasse.coupons.kind import CouponKind
+from kasse.events.kind import EventKind
 from kasse.items.kind import ItemKind
 from kasse.tickets.kind import TicketKind
 
-_KINDS: tuple[ItemKind[Any, Any, Any], ...] = (TicketKind(), CouponKind())
+_KINDS: tuple[ItemKind[Any, Any, Any], ...] = (TicketKind(), EventKind(), CouponKind())
 
 KINDS: dict[str, ItemKind[Any, Any, Any]] = {kind.type: kind for kind in _KINDS}
 

@@ -43,7 +43,12 @@ def barcode_method(catalog: Catalog, ticket_id: int) -> BarcodeMethod:
         return "ean"
     if ticket.row.barcode_method in BARCODE_METHODS:
         return ticket.row.barcode_method
-    museum = catalog.museums.get(ticket.museum_ids[0]) if ticket.museum_ids else None
+    return museum_barcode_method(catalog, ticket.museum_ids[0] if ticket.museum_ids else None)
+
+
+def museum_barcode_method(catalog: Catalog, museum_id: int | None) -> BarcodeMethod:
+    """The museum's encoding, else EAN-13."""
+    museum = catalog.museums.get(museum_id) if museum_id is not None else None
     if museum is not None and museum.row.barcode_method in BARCODE_METHODS:
         return museum.row.barcode_method
     return "ean"

@@ -175,18 +175,7 @@ def _sale_row(ctx: RequestContext, item_id: int, plan: TicketPlan) -> dict[str, 
 def _location(catalog: Catalog, ticket_id: int) -> dict[str, Any] | None:
     ticket = catalog.ticket(ticket_id)
     museum = catalog.museums.get(ticket.museum_ids[0]) if ticket and ticket.museum_ids else None
-    if museum is None:
-        return None
-    row = museum.row
-    return {
-        "name": row.location_name,
-        "city": row.city,
-        "country": row.country,
-        "street": row.street,
-        "zip": row.zip,
-        "latitude": row.latitude,
-        "longitude": row.longitude,
-    }
+    return museum.location() if museum else None
 
 
 def _sub_tickets(ctx: RequestContext, sale: TicketSale) -> list[dict[str, Any]]:
