@@ -53,7 +53,13 @@ def event_catalog(day: date, tz: Any) -> dict[str, Any]:
     hall = _hall(60, A1, 2)
     hall["blocked_seats"] = [A3]
     return {
-        "museums": [{"id": 60, "title": "Veranstaltungshaus", "opening_hours": dict.fromkeys(WEEK, "09:00-22:00")}],
+        "museums": [
+            {
+                "id": 60,
+                "title": "Veranstaltungshaus",
+                "opening_hours": dict.fromkeys(WEEK, "09:00-22:00"),
+            }
+        ],
         "event_tags": {
             "categories": [{"id": 1, "name": "Vortrag"}],
             "languages": [{"id": 1, "name": "Deutsch"}],
