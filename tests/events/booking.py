@@ -8,6 +8,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import select
+
+from kasse.availability.capacity import usage_of
+from kasse.events.capacity import date_slot
+from kasse.models import SeatClaim
 
 WEEK = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 LECTURE, WORKSHOP, CONCERT = 61, 62, 63
@@ -161,3 +166,22 @@ async def book(
     assert r.status_code == 200, r.text
     result: dict[str, Any] = r.json()["order"]
     return result
+
+
+async def date_usage(kasse: Any, date_id: int) -> tuple[int, int]:
+    """(sold, held) places of a date right now, counted the way every sale counts them."""
+    async with kasse.instance.read_sessions() as session:
+        usage = await usage_of(session, [date_slot(date_id)], kasse.clock.now())
+    used = usage[date_slot(date_id)]
+    return used.sold, used.held
+
+
+async def seat_claims(kasse: Any) -> list[tuple[int, int, bool]]:
+    """Every stored seat claim as (date, seat, sold)."""
+    async with kasse.instance.read_sessions() as session:
+        rows = await session.execute(
+            select(SeatClaim.date_id, SeatClaim.seat_id, SeatClaim.valid_until).order_by(
+                SeatClaim.date_id, SeatClaim.seat_id
+            )
+        )
+        return [(d, s, until is None) for d, s, until in rows]
