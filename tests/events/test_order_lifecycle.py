@@ -7,6 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
+from kasse.orders.lifecycle import expire_orders
 from tests.conftest import open_day
 from tests.events.booking import (
     A1,
@@ -25,8 +27,6 @@ from tests.events.booking import (
     seats,
 )
 from tests.orders.test_finalize import HOLD, cancel, error_text, finalize, finalized
-
-from kasse.orders.lifecycle import expire_orders
 
 pytestmark = pytest.mark.anyio
 
@@ -83,7 +83,7 @@ async def test_cancelling_an_event_item_frees_its_seats_and_places_at_once(event
         7600,
         who,
     )
-    seat_item, lecture_item = (i["id"] for i in placed["items"])
+    seat_item, _lecture_item = (i["id"] for i in placed["items"])
     r = await cancel(events, placed["id"], [seat_item], who=who)
     assert r.status_code == 200, r.text
     assert await seat_claims(events) == []

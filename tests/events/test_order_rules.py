@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
+from kasse.models import EventBooking, Order
 from tests.conftest import open_day
 from tests.events.booking import (
     A1,
@@ -33,8 +35,6 @@ from tests.events.booking import (
     seats,
 )
 from tests.orders.test_finalize import count
-
-from kasse.models import EventBooking, Order
 
 pytestmark = pytest.mark.anyio
 
