@@ -9,7 +9,7 @@ price once per participant; the date's ``discount`` applies to each as to a tick
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,19 +82,25 @@ def date_title(ctx: RequestContext, date: EventDateData) -> str:
     return _title(ctx, date.row.title or date.event.title)
 
 
+def find_bookable_date(
+    ctx: RequestContext, date_id: int
+) -> tuple[EventDateData | None, str | None]:
+    """The date, or why this caller cannot book it now."""
+    date = ctx.catalog.events.dates.get(date_id)
+    if date is None or not ctx.principal.may_see_museums([date.museum_id]):
+        return None, f"event date {date_id} not found"
+    if not date.bookable_for(ctx.principal):
+        return None, f"event date {date_id} cannot be booked through this channel"
+    if date.start_at <= ctx.now:
+        return None, f"event date {date_id} has already begun"
+    return date, None
+
+
 def _bookable_date(
     ctx: RequestContext, item: EventAttributesIn, problems: ItemProblems
 ) -> EventDateData | None:
-    date = ctx.catalog.events.dates.get(item.id)
-    if date is None or not ctx.principal.may_see_museums([date.museum_id]):
-        problems.add(f"event date {item.id} not found")
-        return None
-    if not date.bookable_for(ctx.principal):
-        problems.add(f"event date {item.id} cannot be booked through this channel")
-        return None
-    if date.start_at <= ctx.now:
-        problems.add(f"event date {item.id} has already begun")
-        return None
+    date, problem = find_bookable_date(ctx, item.id)
+    problems.add(problem)
     return date
 
 
@@ -172,18 +178,28 @@ def _quantities(
     return counts
 
 
+def seat_problem(date: EventDateData, seat_id: int, chosen: Collection[int]) -> str | None:
+    """Why ``seat_id`` cannot be booked on the date, given the seats ``chosen`` before it."""
+    assert date.seating is not None
+    seat = date.seating.seats.get(seat_id)
+    if seat is None:
+        return f"seat {seat_id} is not in the seating plan of event date {date.id}"
+    if seat_id in date.blocked_seats:
+        return f"seat {seat['title']} ({seat_id}) is blocked"
+    if seat_id in chosen:
+        return f"seat {seat['title']} ({seat_id}) is given twice"
+    return None
+
+
 def _seats(item: EventAttributesIn, date: EventDateData, problems: ItemProblems) -> dict[int, int]:
     assert date.seating is not None
     seats: dict[int, int] = {}
     for given in item.seats or []:
-        seat = date.seating.seats.get(given.seat_id)
+        seat = date.seating.seats.get(given.seat_id, {})
         price = date.scale_prices.get(given.scale_price_id)
-        if seat is None:
-            problems.add(f"seat {given.seat_id} is not in the seating plan of event date {date.id}")
-        elif given.seat_id in date.blocked_seats:
-            problems.add(f"seat {seat['title']} ({given.seat_id}) is blocked")
-        elif given.seat_id in seats:
-            problems.add(f"seat {seat['title']} ({given.seat_id}) is given twice")
+        problem = seat_problem(date, given.seat_id, seats)
+        if problem:
+            problems.add(problem)
         elif price is None:
             problems.add(
                 f"seat {seat['title']} ({given.seat_id}): {given.scale_price_id} is not a "
@@ -199,7 +215,7 @@ def _seats(item: EventAttributesIn, date: EventDateData, problems: ItemProblems)
     return seats
 
 
-def _participant_problems(date: EventDateData, participants: int) -> list[str]:
+def participant_problems(date: EventDateData, participants: int) -> list[str]:
     row = date.row
     problems = []
     if participants < row.min_seats:
@@ -274,7 +290,7 @@ def plan_event(
     if participants == 0:
         problems.add("an event booking needs at least one participant")
         return None
-    for problem in _participant_problems(date, participants):
+    for problem in participant_problems(date, participants):
         problems.add(problem)
     rates = {line.vat_pct for line in lines}
     return EventPlan(

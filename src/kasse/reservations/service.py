@@ -17,7 +17,7 @@ from kasse.items.context import RequestContext
 from kasse.models import Reservation
 
 
-def _lifetime(ctx: RequestContext, created_at: datetime) -> datetime:
+def lifetime(ctx: RequestContext, created_at: datetime) -> datetime:
     """Five more minutes from now, but never beyond the hour after creation."""
     return min(
         ctx.now + timedelta(minutes=ctx.settings.reservation_minutes),
@@ -75,7 +75,7 @@ async def create_reservation(
         quantity=quantity,
         start_at=start,
         created_at=ctx.now,
-        valid_until=_lifetime(ctx, ctx.now),
+        valid_until=lifetime(ctx, ctx.now),
     )
     ctx.session.add(reservation)
     await ctx.session.flush()
@@ -84,13 +84,15 @@ async def create_reservation(
     return reservation
 
 
-async def _own_reservation(ctx: RequestContext, token: str) -> Reservation:
+async def own_reservation(ctx: RequestContext, token: str, *, of_events: bool) -> Reservation:
+    """The caller's reservation ``token``: of a ticket, or (``of_events``) of an event date."""
     ctx.principal.require(SELLING_ACCESS)
+    product = Reservation.event_date_id if of_events else Reservation.ticket_id
     reservation = await ctx.session.scalar(
         select(Reservation).where(
             Reservation.token == token,
             Reservation.api_token_id == ctx.principal.token_id,
-            Reservation.ticket_id.is_not(None),
+            product.is_not(None),
         )
     )
     if reservation is None:
@@ -100,23 +102,23 @@ async def _own_reservation(ctx: RequestContext, token: str) -> Reservation:
 
 async def update_reservation(ctx: RequestContext, token: str, quantity: int) -> Reservation:
     """Change the quantity and refresh the lifetime (same quantity: refresh only)."""
-    reservation = await _own_reservation(ctx, token)
+    reservation = await own_reservation(ctx, token, of_events=False)
     if reservation.valid_until <= ctx.now:
         raise Unprocessable(f"reservation {token} has expired")
-    assert reservation.ticket_id is not None  # ``_own_reservation`` finds ticket reservations
+    assert reservation.ticket_id is not None  # ``own_reservation`` found a ticket reservation
     ticket = _reservable_ticket(ctx, reservation.ticket_id)
     problem = quantity_error(ticket, quantity)
     if problem:
         raise Unprocessable(problem)
     reservation.quantity = quantity
-    reservation.valid_until = _lifetime(ctx, reservation.created_at)
+    reservation.valid_until = lifetime(ctx, reservation.created_at)
     await _hold(ctx, reservation, ticket, quantity)
     await ctx.session.flush()
     return reservation
 
 
 async def delete_reservation(ctx: RequestContext, token: str) -> None:
-    reservation = await _own_reservation(ctx, token)
+    reservation = await own_reservation(ctx, token, of_events=False)
     await drop_holds(ctx.session, [reservation.id])
     await ctx.session.delete(reservation)
     await ctx.session.flush()
