@@ -193,7 +193,8 @@ def _empty_list(plural: str) -> Any:
     return items_of_order
 
 
-for _plural in ("events", "tours"):
+# the kinds not sold yet (tours, issue 11): their list exists and is empty
+for _plural in sorted({"tours"} - {kind.plural for kind in KINDS.values()}):
     router.add_api_route(
         f"/orders/{{order_id}}/{_plural}",
         _empty_list(_plural),
