@@ -37,12 +37,14 @@ from kasse.core.db import open_instance
 from kasse.models import (
     Barcode,
     CapacityDraw,
+    EventBooking,
     InvoiceCounter,
     Order,
     OrderItem,
     Quota,
     QuotaSlot,
     ReservationHold,
+    SeatClaim,
     TicketSale,
 )
 from kasse.settings import Settings
@@ -60,11 +62,60 @@ PRICE = {SINGLE: 1000, FAMILY: 2500, COMBINED: 3000, SCARCE: 500}
 # quota slots taken per place: FAMILY draws two quotas, COMBINED its own and one per sub ticket
 PLACES_PER_TICKET = {SINGLE: 1, FAMILY: 2, COMBINED: 3, SCARCE: 1}
 HOURS = (10, 11, 12, 13, 14)
+# Events: a concert in a hall of 24 seats (orders take two seats at random, so they collide) and a
+# lecture with 60 places.
+CONCERT_DATE, LECTURE_DATE, CONCERT_PRICE, SEAT_PRICE, LECTURE_PRICE = 760, 770, 769, 800, 600
+HALL_SEATS = tuple(range(7501, 7525))
+LECTURE_PLACES = 60
 
 
-def kill_catalog() -> dict[str, Any]:
+def _kill_events(day: date) -> dict[str, Any]:
+    start = datetime(day.year, day.month, day.day, 19, tzinfo=TZ).isoformat()
+    return {
+        "seatings": [
+            {
+                "id": 75,
+                "title": "Saal",
+                "categories": [{"id": 1, "title": "Parkett"}],
+                "rows": [{"id": 1, "title": "1"}],
+                "seats": [
+                    {"id": s, "row_id": 1, "category_id": 1, "title": str(s), "x": i, "y": 0}
+                    for i, s in enumerate(HALL_SEATS)
+                ],
+            }
+        ],
+        "events": [
+            {
+                "id": 76,
+                "museum_id": 70,
+                "title": "concert",
+                "seating_id": 75,
+                "scale_prices": [
+                    {
+                        "id": CONCERT_PRICE,
+                        "seat_category_id": 1,
+                        "title": "Parkett",
+                        "price_cents": SEAT_PRICE,
+                    }
+                ],
+                "dates": [{"id": CONCERT_DATE, "start": start}],
+            },
+            {
+                "id": 77,
+                "museum_id": 70,
+                "title": "lecture",
+                "max_seats": LECTURE_PLACES,
+                "prices": [{"price_cents": LECTURE_PRICE}],
+                "dates": [{"id": LECTURE_DATE, "start": start}],
+            },
+        ],
+    }
+
+
+def kill_catalog(day: date) -> dict[str, Any]:
     slot = {"ticket_type": "time_slot", "entry_duration": 60, "museum_ids": [70]}
     return {
+        **_kill_events(day),
         "museums": [{"id": 70, "title": "Kill museum", "opening_hours": ALL_WEEK}],
         "quotas": [{"id": q, "title": f"q{q}", "capacity": c} for q, c in CAPACITY.items()],
         "tickets": [
@@ -111,12 +162,12 @@ class Tokens:
     direct: str
 
 
-async def prepare_kill_database(url: str) -> Tokens:
+async def prepare_kill_database(url: str, day: date) -> Tokens:
     """The kill catalog, a two-phase reseller and a direct reseller (the database must be empty)."""
     instance = open_instance("kill", url, Settings(database_url=url))
     try:
         async with instance.write_sessions() as session, session.begin():
-            await load_catalog_data(session, kill_catalog(), locale="de")
+            await load_catalog_data(session, kill_catalog(day), locale="de")
             now = datetime.now(UTC)
             return Tokens(
                 two_phase=await create_api_token(
@@ -405,8 +456,21 @@ def local_time(day: date, hour: int) -> str:
     return datetime(day.year, day.month, day.day, hour, tzinfo=TZ).isoformat()
 
 
+def seats_item(rng: random.Random) -> tuple[dict[str, Any], int]:
+    """Two seats of the concert, at random."""
+    seats = [{"seat_id": s, "scale_price_id": CONCERT_PRICE} for s in rng.sample(HALL_SEATS, 2)]
+    return {"type": "Event", "attributes": {"id": CONCERT_DATE, "seats": seats}}, 2 * SEAT_PRICE
+
+
 def random_item(rng: random.Random, day: date) -> tuple[dict[str, Any], int]:
-    """One ticket item of the kill catalog and its price."""
+    """One item of the kill catalog (a ticket, two seats, places of the lecture) and its price."""
+    kind = rng.choices(["ticket", "seats", "places"], weights=[6, 2, 1])[0]
+    if kind == "seats":
+        return seats_item(rng)
+    if kind == "places":
+        quantity = rng.randint(1, 3)
+        item = {"type": "Event", "attributes": {"id": LECTURE_DATE, "quantity": quantity}}
+        return item, LECTURE_PRICE * quantity
     ticket = rng.choices([SINGLE, FAMILY, COMBINED, SCARCE], weights=[4, 2, 2, 1])[0]
     hour = rng.choice(HOURS)
     quantity = 1 if ticket == SCARCE else rng.randint(1, 3)
@@ -425,6 +489,9 @@ def random_item(rng: random.Random, day: date) -> tuple[dict[str, Any], int]:
 
 def create_call(rng: random.Random, day: date, token: str, items: int) -> Call:
     body_items = [random_item(rng, day) for _ in range(items)]
+    # one seats item per order: two could want one seat, a plain 422 that tells nothing
+    seated = [i for i, (item, _) in enumerate(body_items) if "seats" in item["attributes"]]
+    body_items = [b for i, b in enumerate(body_items) if i not in seated[1:]]
     body = {"items": [i for i, _ in body_items], "total": sum(p for _, p in body_items)}
     return Call("create", "/api/v4/orders", body, token)
 
@@ -489,8 +556,11 @@ class Snapshot:
     now: datetime
     orders: dict[int, Any]
     items: dict[int, Any]
-    sales: dict[int, Any]  # by order item id
+    sales: dict[int, Any]  # ticket sales by order item id
     barcodes: dict[int, list[str]]  # by ticket sale id
+    bookings: dict[int, Any]  # event bookings by order item id
+    booking_barcodes: dict[int, list[str]]  # by event booking id
+    seat_claims: list[Any]
     holds: list[Any]
     draws: list[Any]
     slots: dict[tuple[int, datetime], int]
@@ -502,9 +572,17 @@ async def _read(conn: AsyncConnection) -> Snapshot:
     orders = {r.id: r for r in await conn.execute(select(Order.__table__))}
     items = {r.id: r for r in await conn.execute(select(OrderItem.__table__))}
     sales = {r.order_item_id: r for r in await conn.execute(select(TicketSale.__table__))}
+    bookings = {r.order_item_id: r for r in await conn.execute(select(EventBooking.__table__))}
     barcodes: dict[int, list[str]] = defaultdict(list)
-    for sale_id, code in await conn.execute(select(Barcode.ticket_sale_id, Barcode.barcode)):
-        barcodes[sale_id].append(code)
+    booking_barcodes: dict[int, list[str]] = defaultdict(list)
+    for sale_id, booking_id, code in await conn.execute(
+        select(Barcode.ticket_sale_id, Barcode.event_booking_id, Barcode.barcode)
+    ):
+        if sale_id is not None:
+            barcodes[sale_id].append(code)
+        else:
+            booking_barcodes[booking_id].append(code)
+    seat_claims = list(await conn.execute(select(SeatClaim.__table__)))
     holds = list(await conn.execute(select(ReservationHold.__table__)))
     draws = list(await conn.execute(select(CapacityDraw.__table__)))
     slots = {
@@ -523,6 +601,9 @@ async def _read(conn: AsyncConnection) -> Snapshot:
         items=items,
         sales=sales,
         barcodes=barcodes,
+        bookings=bookings,
+        booking_barcodes=booking_barcodes,
+        seat_claims=seat_claims,
         holds=holds,
         draws=draws,
         slots=slots,
@@ -580,11 +661,15 @@ def _check_order(
     if not items:
         problems.append(f"{name}: has no items (half-created)")
     for item in items:
-        sale = snap.sales.get(item.id)
+        sale = snap.sales.get(item.id) or snap.bookings.get(item.id)
         if sale is None:
-            problems.append(f"{name}: item {item.id} has no ticket sale")
+            problems.append(f"{name}: item {item.id} has no ticket sale or event booking")
             continue
-        codes = len(snap.barcodes.get(sale.id, []))
+        codes = len(
+            snap.barcodes.get(sale.id, [])
+            if item.id in snap.sales
+            else snap.booking_barcodes.get(sale.id, [])
+        )
         holds = holds_of.get(item.id, Counter())
         draws = draws_of.get(item.id, Counter())
         active = item.cancelled_at is None
@@ -651,6 +736,35 @@ def _check_capacity(
     return problems
 
 
+def _check_seats(snap: Snapshot) -> list[str]:
+    """A seat is claimed once; by every active item of a live order exactly for its booked seats
+    (sold: no end; held: until the order expires); by nothing else."""
+    problems: list[str] = []
+    claims_of: dict[int, dict[int, Any]] = defaultdict(dict)
+    for (date_id, seat_id), n in Counter((c.date_id, c.seat_id) for c in snap.seat_claims).items():
+        if n > 1:
+            problems.append(f"date {date_id}: seat {seat_id} is claimed {n} times")
+    for claim in snap.seat_claims:
+        if claim.order_item_id is None or claim.order_item_id not in snap.bookings:
+            problems.append(f"seat claim {claim.id}: no event booking owns it")
+        else:
+            claims_of[claim.order_item_id][claim.seat_id] = claim
+    for item_id, booking in sorted(snap.bookings.items()):
+        item = snap.items[item_id]
+        order = snap.orders[item.order_id]
+        live = item.cancelled_at is None and order.status in ("created", "finalized")
+        booked = {s["seat_id"] for s in booking.seats} if live else set()
+        claimed = claims_of.get(item_id, {})
+        label = f"order {order.id} ({order.status}): item {item_id}"
+        if set(claimed) != booked:
+            problems.append(f"{label}: claims seats {sorted(claimed)}, booked {sorted(booked)}")
+        until = order.expires_at if order.status == "created" else None
+        wrong = sorted(s for s, c in claimed.items() if c.valid_until != until)
+        if wrong:
+            problems.append(f"{label}: seats {wrong} claimed until other than {until}")
+    return problems
+
+
 def _check_invoices(snap: Snapshot) -> list[str]:
     numbers = sorted(
         int(o.invoice_number.rsplit("-", 1)[1])
@@ -685,6 +799,11 @@ def _check_seen(snap: Snapshot, seen: Seen) -> list[str]:
         code: snap.items[sale.order_item_id].order_id
         for sale in snap.sales.values()
         for code in snap.barcodes.get(sale.id, [])
+    }
+    owner |= {
+        code: snap.items[booking.order_item_id].order_id
+        for booking in snap.bookings.values()
+        for code in snap.booking_barcodes.get(booking.id, [])
     }
     for code, order_id in sorted(seen.barcodes.items()):
         if owner.get(code) != order_id:
@@ -721,7 +840,12 @@ def check_snapshot(
             want = sale.quantity * places_per_ticket.get(sale.ticket_id, 0)
             if drawn != want:
                 problems.append(f"item {item_id}: drew {drawn} places, its tickets need {want}")
+        for item_id, booking in snap.bookings.items():
+            drawn = sum(draws_of[item_id].values())
+            if drawn != booking.quantity:
+                problems.append(f"item {item_id}: drew {drawn} places for {booking.quantity}")
     problems += _check_capacity(snap, draws_of, active_held)
+    problems += _check_seats(snap)
     problems += _check_invoices(snap)
     if seen is not None:
         problems += _check_seen(snap, seen)

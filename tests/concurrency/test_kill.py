@@ -43,9 +43,14 @@ from kasse.settings import Settings
 from tests.concurrency.kill_support import (
     CAPACITY,
     COMBINED,
+    CONCERT_DATE,
+    CONCERT_PRICE,
     FAMILY,
+    HALL_SEATS,
     PLACES_PER_TICKET,
+    PRICE,
     SCARCE,
+    SEAT_PRICE,
     SINGLE,
     SUB_TOWER,
     Call,
@@ -81,7 +86,7 @@ async def kill_db(database_url: str) -> tuple[str, Tokens]:
         instance = open_instance("reset", database_url, Settings(database_url=database_url))
         await truncate_all(instance)
         await instance.dispose()
-    return database_url, await prepare_kill_database(database_url)
+    return database_url, await prepare_kill_database(database_url, sale_day())
 
 
 def sale_day() -> date:
@@ -208,7 +213,9 @@ async def create_orders(book: Book, server: KillableServer) -> None:
     assert_clean(calls)
     # The cellar sells out on purpose; nothing else may be refused.
     refused = [c.answer for c in calls if c.status == 422]
-    assert all("not enough places" in str(a) for a in refused), refused[:3]
+    assert all(
+        "not enough places" in str(a) or "seats are taken" in str(a) for a in refused
+    ), refused[:3]
     book.learn(calls)
 
 
@@ -387,11 +394,31 @@ async def small_history(
                 answer: dict[str, Any] = response.json()["order"]
                 return answer
 
+            seats = iter(HALL_SEATS)
+
             async def new(token: str, items: int = 3) -> dict[str, Any]:
+                """Random ticket items, and two seats of the concert no other order has."""
                 while True:  # a random order may want the scarce ticket; that's fine
                     call = create_call(rng, day, token, items)
-                    if all(i["attributes"]["id"] != SCARCE for i in (call.body or {})["items"]):
-                        return await post(call)
+                    body = call.body or {}
+                    body["items"] = [i for i in body["items"] if i["type"] == "Ticket"]
+                    if body["items"] and all(
+                        i["attributes"]["id"] != SCARCE for i in body["items"]
+                    ):
+                        break
+                pair = [{"seat_id": next(seats), "scale_price_id": CONCERT_PRICE} for _ in range(2)]
+                body["items"].append(
+                    {"type": "Event", "attributes": {"id": CONCERT_DATE, "seats": pair}}
+                )
+                body["total"] = (
+                    sum(
+                        PRICE[i["attributes"]["id"]] * i["attributes"]["quantity"]
+                        for i in body["items"]
+                        if i["type"] == "Ticket"
+                    )
+                    + 2 * SEAT_PRICE
+                )
+                return await post(call)
 
             ids: dict[str, int] = {}
             created = await new(tokens.two_phase)
@@ -454,6 +481,28 @@ CORRUPTIONS = {
     ),
     "finalized without barcodes": (
         "UPDATE orders SET status = 'finalized', finalized_at = created_at WHERE id = {created}",
+        "barcodes for",
+    ),
+    "seat of a created order sold": (
+        "UPDATE seat_claims SET valid_until = NULL WHERE id = (SELECT min(c.id) FROM "
+        "seat_claims c JOIN order_items i ON i.id = c.order_item_id WHERE i.order_id = {created})",
+        "claimed until other than",
+    ),
+    "seat claim lost on a finalized order": (
+        "DELETE FROM seat_claims WHERE id = (SELECT min(c.id) FROM seat_claims c "
+        "JOIN order_items i ON i.id = c.order_item_id WHERE i.order_id = {finalized})",
+        "claims seats",
+    ),
+    "seat still claimed by a cancelled order": (
+        "INSERT INTO seat_claims (date_id, seat_id, order_item_id, valid_until) "
+        "SELECT b.date_id, 7524, b.order_item_id, NULL FROM event_bookings b "
+        "JOIN order_items i ON i.id = b.order_item_id WHERE i.order_id = {cancelled}",
+        "claims seats",
+    ),
+    "event barcode missing": (
+        "DELETE FROM barcodes WHERE id = (SELECT min(b.id) FROM barcodes b "
+        "JOIN event_bookings e ON e.id = b.event_booking_id "
+        "JOIN order_items i ON i.id = e.order_item_id WHERE i.order_id = {finalized})",
         "barcodes for",
     ),
     "invoice number skipped": (
