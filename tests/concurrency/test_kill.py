@@ -213,9 +213,9 @@ async def create_orders(book: Book, server: KillableServer) -> None:
     assert_clean(calls)
     # The cellar sells out on purpose; nothing else may be refused.
     refused = [c.answer for c in calls if c.status == 422]
-    assert all(
-        "not enough places" in str(a) or "seats are taken" in str(a) for a in refused
-    ), refused[:3]
+    assert all("not enough places" in str(a) or "seats are taken" in str(a) for a in refused), (
+        refused[:3]
+    )
     book.learn(calls)
 
 
