@@ -110,3 +110,64 @@ async def test_the_events_of_an_order_are_listed(events):
     body = r.json()
     assert body["meta"]["total_count"] == 1
     assert body["events"] == [placed["items"][0]["attributes"]]
+
+
+async def cancel_seats(
+    kasse: Any, order: dict[str, Any], *seats_: tuple[int, int], who: str
+) -> Any:
+    body = {"seats": [{"order_item_id": i, "seat_id": s} for i, s in seats_]}
+    return await kasse.client.post(
+        f"/api/v4/orders/{order['id']}/cancellations", json=body, headers=kasse.auth(who)
+    )
+
+
+@pytest.mark.parametrize("who", ["reseller", "two-phase"])
+async def test_one_seat_is_cancelled_and_the_item_keeps_the_others(events, who):
+    placed = await book(
+        events, [seats(CONCERT_DATE, (A1, STALLS), (A2, STALLS), (B1, CIRCLE))], 8000, who
+    )
+    item = placed["items"][0]
+    r = await cancel_seats(events, placed, (item["id"], A2), who=who)
+    assert r.status_code == 200, r.text
+    after = r.json()["order"]["items"][0]
+    assert after["cancelled"] is False
+    assert after["price_cents"] == 5000
+    assert [s["seat_id"] for s in after["attributes"]["seats"]] == [A1, B1]
+    assert after["attributes"]["quantity"] == 2
+    assert len(after["attributes"]["barcodes"]) == (2 if who == "reseller" else 0)
+    sold = who == "reseller"
+    assert await seat_claims(events) == [(CONCERT_DATE, A1, sold), (CONCERT_DATE, B1, sold)]
+    assert await date_usage(events, CONCERT_DATE) == ((2, 0) if sold else (0, 2))
+    await book(events, [seats(CONCERT_DATE, (A2, STALLS))], 3000)  # free again at once
+    if not sold:
+        done = await finalized(events, placed["id"])
+        assert done["items"][0]["price_cents"] == 5000
+        assert len(done["items"][0]["attributes"]["barcodes"]) == 2
+        assert await date_usage(events, CONCERT_DATE) == (3, 0)
+
+
+async def test_cancelling_every_seat_cancels_the_item(events):
+    placed = await book(events, [seats(CONCERT_DATE, (A1, STALLS), (A2, STALLS))], 6000)
+    item_id = placed["items"][0]["id"]
+    r = await cancel_seats(events, placed, (item_id, A1), (item_id, A2), who="reseller")
+    assert r.status_code == 200, r.text
+    assert r.json()["order"]["items"][0]["cancelled"] is True
+    assert await seat_claims(events) == []
+    assert await date_usage(events, CONCERT_DATE) == (0, 0)
+
+
+async def test_a_seat_the_item_does_not_have_is_refused_and_nothing_changes(events):
+    placed = await book(
+        events, [seats(CONCERT_DATE, (A1, STALLS), (A2, STALLS)), quantity(LECTURE_DATE, 1)], 6800
+    )
+    seat_item, lecture_item = (i["id"] for i in placed["items"])
+    for wanted, message in (
+        ([(seat_item, B1)], f"seat {B1} is not a seat of order item {seat_item}"),
+        ([(lecture_item, A1)], f"seat {A1} is not a seat of order item {lecture_item}"),
+        ([(seat_item, A1), (seat_item + 999, A1)], "does not belong to order"),
+    ):
+        r = await cancel_seats(events, placed, *wanted, who="reseller")
+        assert r.status_code == 422, r.text
+        assert message in error_text(r)
+    assert await seat_claims(events) == [(CONCERT_DATE, A1, True), (CONCERT_DATE, A2, True)]
+    assert await date_usage(events, CONCERT_DATE) == (2, 0)

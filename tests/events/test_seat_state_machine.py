@@ -160,6 +160,7 @@ def make_machine(h: Harness) -> type[RuleBasedStateMachine]:
             self.now = h.start
             self.reservations: dict[str, Hold] = {}
             self.orders: dict[int, ModelOrder] = {}
+            self.item_ids: dict[int, int] = {}
 
         # -- the model ---------------------------------------------------------------------------
         def holds(self, *, but: Hold | None = None) -> list[Hold]:
@@ -269,6 +270,7 @@ def make_machine(h: Harness) -> type[RuleBasedStateMachine]:
             wanted.valid_until = self.now + timedelta(minutes=hold_minutes) if two_phase else None
             order = response.json()["order"]
             self.orders[order["id"]] = ModelOrder(wanted, "created" if two_phase else "finalized")
+            self.item_ids[order["id"]] = order["items"][0]["id"]
 
         @rule(data=st.data())
         def finalize(self, data: st.DataObject) -> None:
@@ -307,6 +309,35 @@ def make_machine(h: Harness) -> type[RuleBasedStateMachine]:
             )
             assert response.status_code == 200, response.text
             order.status = "cancelled"
+
+        @rule(data=st.data())
+        def cancel_one_seat(self, data: st.DataObject) -> None:
+            open_orders = sorted(
+                i
+                for i, o in self.orders.items()
+                if len(o.hold.seats) > 1
+                and (
+                    o.status == "finalized"
+                    or (
+                        o.status == "created"
+                        and o.hold.valid_until
+                        and o.hold.valid_until > self.now
+                    )
+                )
+            )
+            if not open_orders:
+                return
+            order_id = data.draw(st.sampled_from(open_orders))
+            order = self.orders[order_id]
+            seat = data.draw(st.sampled_from(sorted(order.hold.seats)))
+            item_id = self.item_ids[order_id]
+            response = h.client.post(
+                f"/api/v4/orders/{order_id}/cancellations",
+                json={"seats": [{"order_item_id": item_id, "seat_id": seat}]},
+                headers=h.auth(order.hold.caller),
+            )
+            assert response.status_code == 200, response.text
+            order.hold.seats = order.hold.seats - {seat}
 
         @rule(minutes=st.sampled_from([1, 4, 6, 31]))
         def advance(self, minutes: int) -> None:

@@ -277,6 +277,34 @@ async def release_sold(session: AsyncSession, returned: Mapping[SlotKey, int]) -
     )
 
 
+async def give_back_places(
+    session: AsyncSession, order_item_id: int, returned: Mapping[SlotKey, int], *, sold: bool
+) -> None:
+    """Part of an order item's places given back (some seats of it cancelled): its draws shrink,
+    and so do the places it sold (``sold``) or holds."""
+    for (quota_id, start_at), places in sorted(returned.items()):
+        of_item = (
+            CapacityDraw.order_item_id == order_item_id,
+            CapacityDraw.quota_id == quota_id,
+            CapacityDraw.start_at == start_at,
+        )
+        await session.execute(
+            update(CapacityDraw).where(*of_item).values(quantity=CapacityDraw.quantity - places)
+        )
+        if not sold:
+            await session.execute(
+                update(ReservationHold)
+                .where(
+                    ReservationHold.order_item_id == order_item_id,
+                    ReservationHold.quota_id == quota_id,
+                    ReservationHold.start_at == start_at,
+                )
+                .values(quantity=ReservationHold.quantity - places)
+            )
+    if sold:
+        await release_sold(session, returned)
+
+
 async def record_draws(session: AsyncSession, draws: Mapping[int, Mapping[SlotKey, int]]) -> None:
     """What each order item takes from each quota slot, so that a cancellation can give it back."""
     rows = [

@@ -157,17 +157,22 @@ async def drop_seat_claims(
     *,
     order_item_ids: Iterable[int] = (),
     reservation_ids: Iterable[int] = (),
+    only_seats: Iterable[int] | None = None,
 ) -> None:
-    """Free the seats of cancelled or expired items, or of reservations given up or redeemed:
-    freeing needs no lock."""
+    """Free the seats of cancelled or expired items, or of reservations given up or redeemed
+    (``only_seats``: of these seats only): freeing needs no lock."""
     items, reservations = list(order_item_ids), list(reservation_ids)
     conditions = []
     if items:
         conditions.append(SeatClaim.order_item_id.in_(items))
     if reservations:
         conditions.append(SeatClaim.reservation_id.in_(reservations))
-    if conditions:
-        await session.execute(delete(SeatClaim).where(or_(*conditions)))
+    if not conditions:
+        return
+    query = delete(SeatClaim).where(or_(*conditions))
+    if only_seats is not None:
+        query = query.where(SeatClaim.seat_id.in_(list(only_seats)))
+    await session.execute(query)
 
 
 async def extend_seat_holds(

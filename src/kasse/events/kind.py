@@ -3,21 +3,23 @@ booking row, and one barcode per participant or seat once the order is binding."
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.catalog.snapshot import Catalog
 from kasse.core.auth import Principal
 from kasse.core.times import render
 from kasse.events.barcodes import EventBarcode, event_barcodes, issue_event_barcodes
+from kasse.events.capacity import date_slot
 from kasse.events.item_schemas import EventAttributesIn, EventBookingOut, EventItemIn, EventItemOut
 from kasse.events.planning import EventPlan, date_title, plan_event, problems_together
 from kasse.items.context import RequestContext
-from kasse.items.kind import ItemKind, ItemProblems, NewOrder
+from kasse.items.kind import ItemKind, ItemProblems, NewOrder, SeatsReleased
 from kasse.items.sales import read_sales, write_sales
 from kasse.models import Barcode, EventBooking, Reservation
 
@@ -69,6 +71,32 @@ class EventKind(ItemKind[EventAttributesIn, EventPlan, EventBookingState]):
     def seats_of(self, state: EventBookingState) -> dict[int, set[int]]:
         booking = state.booking
         return {booking.date_id: {s["seat_id"] for s in booking.seats}} if booking.seats else {}
+
+    async def release_seats(
+        self, ctx: RequestContext, state: EventBookingState, seat_ids: set[int]
+    ) -> SeatsReleased:
+        """The booking keeps its other seats; a group price stays while any seat does."""
+        booking = state.booking
+        cancelled = Counter(s["scale_price_id"] for s in booking.seats if s["seat_id"] in seat_ids)
+        freed = 0
+        lines = []
+        for line in booking.prices:
+            count = 0 if line["group"] else cancelled.get(line["scale_price_id"], 0)
+            freed += count * line["price_cents"]
+            if line["quantity"] > count:
+                lines.append({**line, "quantity": line["quantity"] - count})
+        booking.seats = [s for s in booking.seats if s["seat_id"] not in seat_ids]
+        booking.quantity = len(booking.seats)
+        booking.prices = lines
+        await ctx.session.execute(
+            delete(Barcode).where(
+                Barcode.event_booking_id == booking.id, Barcode.seat_id.in_(seat_ids)
+            )
+        )
+        state.barcodes = [b for b in state.barcodes if b.seat_id not in seat_ids]
+        return SeatsReleased(
+            price_cents=freed, slots={date_slot(booking.date_id): sum(cancelled.values())}
+        )
 
     async def bind(self, ctx: RequestContext, sales: Mapping[int, EventBookingState]) -> None:
         bookings = [state.booking for state in sales.values()]

@@ -9,7 +9,8 @@
               ``core/locking.py``) -> ``bind`` when the order is binding at once
     finalize  lock the claims (places, and the seats ``seats_of`` names) -> ``bind`` (barcodes,
               coupon codes)
-    cancel    ``release`` (a kind may refuse) -> the claims are given back
+    cancel    ``release`` (a kind may refuse) -> the claims are given back; single seats of an
+              item: ``release_seats``
     read      ``load`` a batch of items -> ``shape`` each; which orders a token sees
               (``items_of_museums``) and which order a scanned code opens (``items_with_code``)
 
@@ -53,6 +54,14 @@ class Claims:
         self.reservation_ids += other.reservation_ids
         for date_id, seats in other.seats.items():
             self.seats.setdefault(date_id, set()).update(seats)
+
+
+@dataclass(frozen=True)
+class SeatsReleased:
+    """What cancelling some seats of an item gave back: their price and their places."""
+
+    price_cents: int
+    slots: dict[SlotKey, int]
 
 
 @dataclass(kw_only=True)
@@ -131,6 +140,13 @@ class ItemKind(ABC, Generic[AttributesT, PlanT, SaleT]):
     def seats_of(self, sale: SaleT) -> dict[int, set[int]]:
         """The seats a stored item takes, by date: finalize makes their holds binding."""
         return {}
+
+    async def release_seats(
+        self, ctx: RequestContext, sale: SaleT, seat_ids: set[int]
+    ) -> SeatsReleased:
+        """Cancel some of the item's seats (``seats_of`` names them), the rest stays booked: the
+        item's own rows shrink; the pipeline gives the places, seats and money back."""
+        raise NotImplementedError(f"{self.type} items have no seats")
 
     async def bind(self, ctx: RequestContext, sales: Mapping[int, SaleT]) -> None:
         """The order just became binding: issue what makes the items usable (barcodes, codes)."""

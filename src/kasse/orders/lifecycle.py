@@ -19,6 +19,7 @@ from kasse.availability.capacity import (
     draws_of,
     drop_order_item_holds,
     extend_order_item_holds,
+    give_back_places,
     lock_slots,
     release_sold,
 )
@@ -284,8 +285,46 @@ async def _items_to_cancel(
     return [rows[i] for i in dict.fromkeys(item_ids)]
 
 
-async def cancel_order(ctx: RequestContext, order_ref: str, item_ids: list[int] | None) -> Order:
-    """The whole order, or only some items; cancelling every item leaves the order itself valid."""
+async def _release_seats(ctx: RequestContext, order: Order, seats: dict[int, set[int]]) -> None:
+    """Cancel single seats of items; an item losing every seat is cancelled as a whole."""
+    items = await _items_to_cancel(ctx, order, list(seats))
+    problems: list[str] = []
+    parts: list[tuple[OrderItem, Any]] = []
+    whole: list[OrderItem] = []
+    for item in items:
+        kind = KINDS[item.type]
+        sale = (await kind.load(ctx.session, ctx.catalog, [item.id]))[item.id]
+        booked = {seat for date_seats in kind.seats_of(sale).values() for seat in date_seats}
+        unknown = sorted(seats[item.id] - booked)
+        problems += [f"seat {s} is not a seat of order item {item.id}" for s in unknown]
+        if seats[item.id] == booked:
+            whole.append(item)
+        else:
+            parts.append((item, sale))
+    if problems:
+        raise Unprocessable("nothing was cancelled", problems)
+    for item, sale in parts:
+        released = await KINDS[item.type].release_seats(ctx, sale, seats[item.id])
+        item.price_cents -= released.price_cents
+        await give_back_places(
+            ctx.session, item.id, released.slots, sold=order.status == "finalized"
+        )
+        await drop_seat_claims(ctx.session, order_item_ids=[item.id], only_seats=seats[item.id])
+    if whole:
+        await _release(ctx, order, whole)
+    else:
+        still_due = sum(i.price_cents for i in await _active_items(ctx.session, order))
+        await give_back(ctx.session, order.id, still_due)
+
+
+async def cancel_order(
+    ctx: RequestContext,
+    order_ref: str,
+    item_ids: list[int] | None,
+    seats: dict[int, set[int]] | None = None,
+) -> Order:
+    """The whole order, or only some items or some seats of items; cancelling every item leaves
+    the order itself valid."""
     ctx.principal.require(SELLING_ACCESS)
     order = await find_order(ctx, order_ref, for_update=True)
     if order.status == "cancelled":
@@ -293,13 +332,18 @@ async def cancel_order(ctx: RequestContext, order_ref: str, item_ids: list[int] 
     if is_expired(order, ctx.now):
         # Callers already see it cancelled; the housekeeping marks it so with its expiry time.
         raise Unprocessable(f"order {order.id} expired and gave its places back")
-    if item_ids is None:
+    both = sorted(set(item_ids or ()) & set(seats or {}))
+    if both:
+        raise Unprocessable(f"order item {both[0]}: cancel the item or some of its seats, not both")
+    if seats:
+        await _release_seats(ctx, order, seats)
+    if item_ids is None and not seats:
         await _release(ctx, order, await _active_items(ctx.session, order))
         order.status = "cancelled"
         order.is_valid = False
         order.cancelled_at = ctx.now
         order.expires_at = None
-    else:
+    elif item_ids is not None:
         await _release(ctx, order, await _items_to_cancel(ctx, order, item_ids))
     await ctx.session.flush()
     return order

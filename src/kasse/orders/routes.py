@@ -150,8 +150,12 @@ async def cancel_order(
     key: IdempotencyKey = None,
 ) -> dict[str, Any] | JSONResponse:
     item_ids = body.order_item_ids if body else None
+    seats = body.seats_by_item() if body else None
     return await _once(
-        request, ctx, key, lambda: _shaped(ctx, lifecycle.cancel_order(ctx, order_id, item_ids))
+        request,
+        ctx,
+        key,
+        lambda: _shaped(ctx, lifecycle.cancel_order(ctx, order_id, item_ids, seats)),
     )
 
 

@@ -141,6 +141,11 @@ class FinalizeRequest(BaseModel):
     order: FinalizeIn = Field(default_factory=FinalizeIn)
 
 
+class SeatCancellation(BaseModel):
+    order_item_id: Id
+    seat_id: Id
+
+
 class CancellationRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -148,8 +153,22 @@ class CancellationRequest(BaseModel):
         default=None,
         min_length=1,
         max_length=MAX_ITEMS,
-        description="omit to cancel the whole order",
+        description="omit (and seats) to cancel the whole order",
     )
+    seats: list[SeatCancellation] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=10_000,
+        description="kasse: single seats of Event items to cancel; the item keeps its other seats",
+    )
+
+    def seats_by_item(self) -> dict[int, set[int]] | None:
+        if self.seats is None:
+            return None
+        wanted: dict[int, set[int]] = {}
+        for seat in self.seats:
+            wanted.setdefault(seat.order_item_id, set()).add(seat.seat_id)
+        return wanted
 
 
 class RatingRequest(BaseModel):
