@@ -229,3 +229,123 @@ def order_body(ticket_id: int, moment: str, quantity: int, price_cents: int) -> 
         ],
         "total": price_cents * quantity,
     }
+
+
+# -- events -----------------------------------------------------------------------------------------
+
+LECTURE_EVENT = 4001  # places without a seating plan; dates 40001.. spread over the days
+SEATED_EVENT = 4002  # a hall of HALL_SEATS seats; dates 42001..
+FIRST_LECTURE_DATE, FIRST_SEATED_DATE = 40001, 42001
+LECTURE_DATES_PER_DAY = 4
+SEATED_DATES = SPREAD_DAYS
+HALL_SEATS, SEATS_PER_ROW = 500, 25
+FIRST_SEAT = 400001
+EVENT_PRICE_CENTS, SEAT_PRICE_ID = 900, 4901
+EVENT_PLACES = 100_000
+
+
+def lecture_date_ids() -> list[int]:
+    return list(range(FIRST_LECTURE_DATE, FIRST_LECTURE_DATE + SPREAD_DAYS * LECTURE_DATES_PER_DAY))
+
+
+def seated_date_ids() -> list[int]:
+    return list(range(FIRST_SEATED_DATE, FIRST_SEATED_DATE + SEATED_DATES))
+
+
+def hall_seat_ids() -> list[int]:
+    return list(range(FIRST_SEAT, FIRST_SEAT + HALL_SEATS))
+
+
+def events_file(clock: Clocked) -> dict[str, Any]:
+    """A lecture with four dates a day and a concert a day in a hall of 500 seats, over the spread
+    range (a catalog file loaded after ``benchmark_catalog``)."""
+    first = clock.today() + timedelta(days=1)
+    lecture_dates = [
+        {
+            "id": date_id,
+            "start": clock.at(
+                first + timedelta(days=i // LECTURE_DATES_PER_DAY),
+                time(10 + 2 * (i % LECTURE_DATES_PER_DAY)),
+            ),
+        }
+        for i, date_id in enumerate(lecture_date_ids())
+    ]
+    seated_dates = [
+        {"id": date_id, "start": clock.at(first + timedelta(days=i), time(19))}
+        for i, date_id in enumerate(seated_date_ids())
+    ]
+    rows = HALL_SEATS // SEATS_PER_ROW
+    return {
+        "event_tags": {
+            "categories": [{"id": 1, "name": "Vortrag"}],
+            "languages": [{"id": 1, "name": "Deutsch"}],
+        },
+        "seatings": [
+            {
+                "id": 1,
+                "title": "Großer Saal",
+                "categories": [{"id": 1, "title": "Parkett"}],
+                "rows": [{"id": r + 1, "title": str(r + 1)} for r in range(rows)],
+                "seats": [
+                    {
+                        "id": seat_id,
+                        "row_id": n // SEATS_PER_ROW + 1,
+                        "category_id": 1,
+                        "title": f"{n // SEATS_PER_ROW + 1}-{n % SEATS_PER_ROW + 1}",
+                        "x": n % SEATS_PER_ROW,
+                        "y": n // SEATS_PER_ROW,
+                    }
+                    for n, seat_id in enumerate(hall_seat_ids())
+                ],
+            }
+        ],
+        "events": [
+            {
+                "id": LECTURE_EVENT,
+                "museum_id": MUSEUM_ID,
+                "title": {"de": "Abendvortrag", "en": "Evening lecture"},
+                "category_id": 1,
+                "language_id": 1,
+                "duration": 60,
+                "max_seats": EVENT_PLACES,
+                "prices": [{"price_cents": EVENT_PRICE_CENTS}],
+                "dates": lecture_dates,
+            },
+            {
+                "id": SEATED_EVENT,
+                "museum_id": MUSEUM_ID,
+                "title": {"de": "Konzert", "en": "Concert"},
+                "category_id": 1,
+                "language_id": 1,
+                "duration": 90,
+                "seating_id": 1,
+                "scale_prices": [
+                    {
+                        "id": SEAT_PRICE_ID,
+                        "seat_category_id": 1,
+                        "title": "Parkett",
+                        "price_cents": EVENT_PRICE_CENTS,
+                    }
+                ],
+                "dates": seated_dates,
+            },
+        ],
+    }
+
+
+def event_order_lines(seed: int = 6) -> tuple[list[str], list[str]]:
+    """``date<TAB>seat<TAB>price`` (seat 0: a place of the lecture), shuffled: request i takes
+    line i, so that buyers spread over dates and never want one seat twice."""
+    places = [f"{d}\t0\t{EVENT_PRICE_CENTS}" for d in lecture_date_ids()] * 50
+    random.Random(seed).shuffle(places)
+    seats = [f"{d}\t{s}\t{EVENT_PRICE_CENTS}" for d in seated_date_ids() for s in hall_seat_ids()]
+    random.Random(seed).shuffle(seats)
+    return places, seats
+
+
+def date_detail_paths() -> list[str]:
+    """A date's detail (live seats, prices; the seating plan with its taken seats for the hall)."""
+    paths = [f"/api/v4/events/{LECTURE_EVENT}/dates/{d}" for d in lecture_date_ids()]
+    paths += [f"/api/v4/events/{SEATED_EVENT}/dates/{d}" for d in seated_date_ids()]
+    random.Random(7).shuffle(paths)
+    return paths

@@ -53,8 +53,15 @@ TIME_ZONE = "Europe/Berlin"
 TOOLS = ("wrk", "pgbench", "psql", "createdb", "dropdb")
 PHASES = ("pg", "pg-1m", "sqlite")
 AVAILABILITY = ("capacity", "capacities", "calendar")
-ORDERS = ("reservations", "orders_spread", "orders_hot", "finalize")
-READS = ("tickets_list", "capacity", "capacities", "calendar", "entry")
+ORDERS = (
+    "reservations",
+    "orders_spread",
+    "orders_hot",
+    "finalize",
+    "event_orders",
+    "event_seat_orders",
+)
+READS = ("tickets_list", "capacity", "capacities", "calendar", "entry", "date_detail")
 CEILINGS = ("select1", "raw_json", "raw_select1", "pgbench")
 # issue 15's targets: ratio to the row's ceiling (pgbench -N, raw SELECT 1, raw JSON, 1 worker)
 TARGETS = {
@@ -241,7 +248,11 @@ class Bench:
         self.workdir = Path(tempfile.mkdtemp(prefix="kasse-bench-"))
         self.clock = cat.Clocked(ZoneInfo(TIME_ZONE))
         self.slots = cat.spread_slots(self.clock)
-        self.slot_cursor = 0
+        self.event_lines = dict(
+            zip(("event_orders", "event_seat_orders"), cat.event_order_lines(), strict=True)
+        )
+        # where each spread scenario goes on in its shuffled lines
+        self.cursors = {"slots": 0, "event_orders": 0, "event_seat_orders": 0}
         self.hot_cursor = 0
         self.rows: list[Row] = []
         self.ceilings: dict[str, float] = {}
@@ -268,8 +279,8 @@ class Bench:
     def next_slots(self, count: int) -> list[tuple[int, str]]:
         taken = []
         for _ in range(count):
-            taken.append(self.slots[self.slot_cursor % len(self.slots)])
-            self.slot_cursor += 1
+            taken.append(self.slots[self.cursors["slots"] % len(self.slots)])
+            self.cursors["slots"] += 1
         return taken
 
     def next_hot_slot(self) -> str:
@@ -580,26 +591,41 @@ class Bench:
         finally:
             self.stop_server(phase)
 
-    def _slot_hooks(self, phase: Phase, env: dict[str, str]) -> dict[str, Any]:
-        """Each run (and the warm-up) starts where the last one stopped in the shuffled slots."""
+    def _slot_hooks(
+        self, phase: Phase, env: dict[str, str], cursor: str = "slots"
+    ) -> dict[str, Any]:
+        """Each run (and the warm-up) starts where the last one stopped in the shuffled lines."""
 
         def advance(result: RunResult) -> None:
             # requests in flight when wrk stops may still have been served: skip past them too
-            self.slot_cursor += result.requests + phase.connections
+            self.cursors[cursor] += result.requests + phase.connections
 
         def before(_k: int) -> dict[str, str]:
-            return {"BENCH_OFFSET": str(self.slot_cursor)}
+            return {"BENCH_OFFSET": str(self.cursors[cursor])}
 
         def after(_k: int, result: RunResult) -> list[str]:
             advance(result)
             return []
 
         return {
-            "warm_env": {**env, "BENCH_OFFSET": str(self.slot_cursor)},
+            "warm_env": {**env, "BENCH_OFFSET": str(self.cursors[cursor])},
             "after_warm": advance,
             "before": before,
             "after": after,
         }
+
+    def events(self, phase: Phase) -> None:
+        """A date's detail, and orders of one event place or one seat spread over the dates."""
+        token = phase.tokens["reseller"]
+        self.paths(phase, "date_detail", "event date detail", cat.date_detail_paths(), token)
+        for key, label in (
+            ("event_orders", "event order: one place"),
+            ("event_seat_orders", "event order: one seat"),
+        ):
+            lines = self.event_lines[key]
+            env = {"BENCH_FILE": self.write_lines(f"{phase.name}-{key}.txt", lines)}
+            env["BENCH_TOKEN"] = token
+            self.measure(phase, key, label, "events.lua", env, **self._slot_hooks(phase, env, key))
 
     def orders_hot(self, phase: Phase) -> None:
         """Twice as many buyers as places on one slot: exactly the capacity sold, 422 for the rest."""
@@ -953,6 +979,7 @@ class Bench:
         kasse = Kasse(phase.env, self.workdir)
         kasse.run("db", "upgrade")
         kasse.load(cat.benchmark_catalog(), f"catalog-{phase.name}.json")
+        kasse.load(cat.events_file(self.clock), f"events-{phase.name}.json")
         phase.tokens = {
             "reseller": kasse.token("reseller", "bench reseller"),
             "two-phase": kasse.token("reseller", "bench two-phase", flow="two-phase"),
@@ -993,6 +1020,7 @@ class Bench:
             self.reservations(phase)
             self.orders_spread(phase)
             self.orders_hot(phase)
+            self.events(phase)
             self.finalize(phase)
             self.pdfs(phase)
             self.entry(phase)
