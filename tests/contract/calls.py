@@ -35,6 +35,8 @@ EXHIBITION_TICKET = 5  # a time-slot ticket of an exhibition, with content and l
 COMBINED, SUB_TICKET = 6, 61
 ANNUAL_PASS = PASS
 PRICES = {1: 1200, 3: 1400, 5: 1800, 6: 1900, ANNUAL_PASS: PASS_PRICE}
+LECTURE_DATE = 101  # the demo lecture's first date (one price, 8 EUR)
+EVENT_PRICES = {LECTURE_DATE: 800}
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,6 @@ SCAN_GET = "GET /api/v4/entry/scans/:scan"
 SCAN_PUT = "PUT /api/v4/entry/scans/:scan"
 SMB = "reseller_api.html.md › Combined Tickets › Example Pergamon + Panorama SMB"
 STATUS_API = "entry_api.html.md › Barcodes › Status API"
-NOT_YET_EVENTS = "an order item of an event: events are not sold yet (issue 10)"
 NOT_YET_TOURS = "a part of tours: tours are not sold yet (issue 11)"
 REQUEST = "a request body, not an answer"
 
@@ -73,7 +74,9 @@ PLACEMENTS: dict[str, Placement] = {
     "reseller_api.html.md › Order Items › Ticket Item": Placement(
         (ORDER_DETAIL, ORDER_BY_BARCODE), "$.order.items[type=Ticket]"
     ),
-    "reseller_api.html.md › Order Items › Event Item": Placement((), why=NOT_YET_EVENTS),
+    "reseller_api.html.md › Order Items › Event Item": Placement(
+        (ORDER_DETAIL, ORDER_BY_BARCODE), "$.order.items[type=Event]"
+    ),
     "reseller_api.html.md › Order Items › Tour Item": Placement((), why=NOT_YET_TOURS),
     "reseller_api.html.md › Order Items › Tour Item › Equipments": Placement((), why=NOT_YET_TOURS),
     "reseller_api.html.md › Creating an Order › Items › Ticket": Placement((), why=REQUEST),
@@ -145,7 +148,11 @@ class World:
 
     async def finalized(self, *items: dict[str, Any]) -> dict[str, Any]:
         """A two-phase order of ``items``, finalized with customer and payment."""
-        total = sum(PRICES[i["attributes"]["id"]] * i["attributes"]["quantity"] for i in items)
+        total = sum(
+            (EVENT_PRICES if i["type"] == "Event" else PRICES)[i["attributes"]["id"]]
+            * i["attributes"]["quantity"]
+            for i in items
+        )
         body = {
             "comment": "Bitte schnell",
             "reference": "R-1",
@@ -166,7 +173,7 @@ class World:
         return order
 
     async def order(self) -> dict[str, Any]:
-        """A time-slot ticket for two with attendees, and a combined ticket."""
+        """A time-slot ticket for two with attendees, a combined ticket, two places of a lecture."""
         if "order" not in self.made:
             self.made["order"] = await self.finalized(
                 _item(SLOT_TICKET, 2, self.at("10:00"), attendees=[PAN, HOOK]),
@@ -176,6 +183,7 @@ class World:
                     self.at("10:00"),
                     sub_ticket_times={"61": self.at("10:00"), "62": self.at("11:30")},
                 ),
+                {"type": "Event", "attributes": {"id": LECTURE_DATE, "quantity": 2}},
             )
         order: dict[str, Any] = self.made["order"]
         return order
