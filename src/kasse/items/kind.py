@@ -1,4 +1,4 @@
-"""The protocol every kind of order item implements: ``Ticket`` and ``Coupon`` now, ``Event`` and
+"""The protocol every kind of order item implements: ``Ticket``, ``Event`` and ``Coupon`` now,
 ``Tour`` next.
 
 ``orders/`` drives one pipeline for every kind and knows a kind only through this class:
