@@ -11,7 +11,7 @@ import httpx
 from sqlalchemy import select
 
 from kasse.availability.capacity import usage_of
-from kasse.events.capacity import date_slot
+from kasse.catalog.date_quotas import date_slot
 from kasse.models import SeatClaim
 
 WEEK = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}

@@ -21,11 +21,11 @@ from starlette.testclient import TestClient
 from kasse.app import create_app
 from kasse.availability.capacity import usage_of
 from kasse.availability.seats import taken_seats
+from kasse.catalog.date_quotas import date_slot
 from kasse.catalog.loader import load_catalog_data
 from kasse.core.auth import create_api_token
 from kasse.core.clock import FrozenClock
 from kasse.core.db import Instance
-from kasse.events.capacity import date_slot
 from kasse.models import Base
 from kasse.settings import Settings
 from tests.helpers import CONTROLLED_APP, IS_POSTGRES, truncate_all

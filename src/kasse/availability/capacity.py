@@ -32,12 +32,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kasse.catalog.date_quotas import date_id_of, is_date_quota
 from kasse.catalog.snapshot import Catalog
 from kasse.core.errors import SoldOut
 from kasse.core.locking import LockRank, lock_by_writing, pause_for_races
 from kasse.core.sql import InsertFunction, PerDialect, run, table_of
 from kasse.core.times import render
-from kasse.events.capacity import date_id_of, is_date_quota
 from kasse.models import CapacityDraw, QuotaSlot, ReservationHold
 from kasse.settings import Settings
 

@@ -1,7 +1,7 @@
 """Loads the events part of a catalog file: tags, seatings, events and their dates.
 
 Each date is stored with its rules resolved (its own, else its event's), and owns the quota that
-counts its places (``events/capacity.py``), so a later load that lowers ``max_seats`` reaches every
+counts its places (``catalog/date_quotas.py``), so a later load that lowers ``max_seats`` reaches every
 sale at once.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kasse.catalog.date_quotas import date_quota_id
 from kasse.catalog.event_file import (
     EVENT_TAG_FIELDS,
     TAG_KINDS,
@@ -24,7 +25,6 @@ from kasse.catalog.event_file import (
 )
 from kasse.catalog.load_parts import content_values, picture_values, upsert
 from kasse.core.i18n import as_translations
-from kasse.events.capacity import date_quota_id
 from kasse.models import Event, EventDate, ProductTag, Quota, Seating
 
 PRODUCT = "events"

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kasse.catalog.date_quotas import date_quota_id
 from kasse.core.auth import Principal
-from kasse.events.capacity import date_quota_id
 from kasse.models import Event, EventDate, ProductTag, Seating
 
 

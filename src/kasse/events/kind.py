@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kasse.catalog.date_quotas import date_slot
 from kasse.catalog.snapshot import Catalog
 from kasse.core.auth import Principal
 from kasse.core.times import render
 from kasse.events.barcodes import EventBarcode, event_barcodes, issue_event_barcodes
-from kasse.events.capacity import date_slot
 from kasse.events.item_schemas import EventAttributesIn, EventBookingOut, EventItemIn, EventItemOut
 from kasse.events.planning import EventPlan, date_title, plan_event, problems_together
 from kasse.items.context import RequestContext

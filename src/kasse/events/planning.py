@@ -13,10 +13,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kasse.catalog.date_quotas import date_slot
 from kasse.catalog.event_snapshot import EventDateData
 from kasse.core.i18n import translate
 from kasse.core.money import discounted_cents
-from kasse.events.capacity import date_slot
 from kasse.events.item_schemas import EventAttributesIn
 from kasse.items.context import RequestContext
 from kasse.items.kind import Claims, ItemPlan, ItemProblems

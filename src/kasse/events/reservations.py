@@ -8,11 +8,11 @@ from collections.abc import Sequence
 
 from kasse.availability.capacity import drop_holds, hold_for_reservation, lock_slots
 from kasse.availability.seats import claim_rows, claim_seats, drop_seat_claims
+from kasse.catalog.date_quotas import date_slot
 from kasse.catalog.event_snapshot import EventDateData
 from kasse.core.auth import SELLING_ACCESS
 from kasse.core.errors import Unprocessable
 from kasse.core.ids import new_token
-from kasse.events.capacity import date_slot
 from kasse.events.planning import find_bookable_date, participant_problems, seat_problem
 from kasse.items.context import RequestContext
 from kasse.models import Reservation

@@ -1,7 +1,7 @@
 """Events: master data (tags, seatings, events, their dates) and what bookings write.
 
 An event date's places are counted like a ticket's: the date owns the quota ``-date_id`` (see
-``events/capacity.py``), so that sold places, holds, expiry and cancellation are the one
+``catalog/date_quotas.py``), so that sold places, holds, expiry and cancellation are the one
 mechanism of ``availability/capacity.py``. Seats of a seating plan are claimed on top of that,
 one row per seat and date, unique: a seat is never sold or held twice.
 """

@@ -9,10 +9,6 @@ mechanism, and ``booked + held <= max_seats`` is the quota invariant.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # availability/ reads the catalog, which reads this module
-    from kasse.availability.capacity import SlotKey
 
 DATE_SLOT_START = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -21,7 +17,8 @@ def date_quota_id(date_id: int) -> int:
     return -date_id
 
 
-def date_slot(date_id: int) -> SlotKey:
+def date_slot(date_id: int) -> tuple[int, datetime]:
+    """The date's places as ``availability/capacity.py`` keys a slot: (quota, start)."""
     return (date_quota_id(date_id), DATE_SLOT_START)
 
 
