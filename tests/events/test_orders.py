@@ -89,3 +89,14 @@ async def test_a_sold_seat_cannot_be_sold_again(events):
     )
     assert r.status_code in (409, 422), r.text
     assert "A1" in r.text
+
+
+async def test_the_dates_discount_applies_to_each_price_as_to_a_tickets(kasse):
+    catalog = event_catalog(open_day(kasse.clock), kasse.instance.tz)
+    workshop = next(e for e in catalog["events"] if e["id"] == 62)
+    workshop["discount"] = 15  # 2500 -> 2125, 1500 -> 1275, the group's 12000 -> 10200
+    await kasse.load(catalog)
+    order = await book(
+        kasse, [quantities(WORKSHOP_DATE, {REGULAR: 1, REDUCED: 1, GROUP: 1})], 13600
+    )
+    assert _event_item(order)["price_cents"] == 2125 + 1275 + 10200
