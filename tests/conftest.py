@@ -192,6 +192,10 @@ MASTER_TABLES = frozenset(
         "coupons",
         "entry_zones",
         "shops",
+        "product_tags",
+        "seatings",
+        "events",
+        "event_dates",
     }
 )
 LIVE_TABLES = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in MASTER_TABLES]
