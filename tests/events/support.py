@@ -100,5 +100,17 @@ def event(id: int, *dates: dict[str, Any], **fields: Any) -> dict[str, Any]:
     }
 
 
+def seated_event(id: int, *dates: dict[str, Any]) -> dict[str, Any]:
+    """An event in the demo's hall, one price for the circle (seat category 2)."""
+    return {
+        "id": id,
+        "museum_id": 1,
+        "title": "Im Saal",
+        "seating_id": HALL,
+        "scale_prices": [{"id": 91, "seat_category_id": 2, "title": "Rang", "price_cents": 900}],
+        "dates": list(dates),
+    }
+
+
 def event_date(id: int, start: datetime, **fields: Any) -> dict[str, Any]:
     return {"id": id, "start": start.isoformat(), **fields}

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.catalog.test_ticket_detail import MUSEUM_1
 from tests.events.support import (
     BLOCKED_ROW,
     CONCERT,
@@ -18,6 +19,7 @@ from tests.events.support import (
     event,
     event_date,
     get,
+    seated_event,
     take_places,
 )
 from tests.helpers import recorded_statements
@@ -55,15 +57,7 @@ async def test_a_lecture_date_with_one_price(kasse):
         "tax_included": True,
         "seats": {"min": 1, "max": 60, "booked": 0, "available": 60, "max_per_registration": 10},
         "seatings": [],
-        "location": {
-            "name": "Museum für Kunst und Geschichte",
-            "street": "Bodestraße",
-            "zip": "10178",
-            "city": "Berlin",
-            "country": "Deutschland",
-            "latitude": 52.5211,
-            "longitude": 13.3969,
-        },
+        "location": MUSEUM_1,
         "language": {"id": 1, "name": "Deutsch"},
         "prices": [{"group": False, "optional": False, "price_cents": 800}],
     }
@@ -112,7 +106,8 @@ async def test_a_concert_date_with_its_seating_plan(kasse):
         "available": 40,
         "max_per_registration": 8,
     }
-    assert detail["exhibition_id"] is None
+    assert detail["exhibition_id"] == 1
+    assert detail["title"] == "Barockmusik der Anden"
     (seating,) = detail["seatings"]
     assert set(seating) == {
         "blocked_seats",
@@ -198,17 +193,11 @@ async def test_two_statements_whatever_the_number_of_seats_taken(kasse):
 
 async def test_blocked_seats_of_the_seating_and_of_the_date(kasse):
     start = kasse.clock.now() + timedelta(days=3)
-    concert = {
-        "id": 90,
-        "museum_id": 1,
-        "title": "Im Saal",
-        "seating_id": 1,
-        "scale_prices": [{"id": 91, "seat_category_id": 2, "title": "Rang", "price_cents": 900}],
-        "dates": [
-            event_date(901, start, blocked_seat_ids=[1001, 1048]),
-            event_date(902, start + timedelta(days=1)),
-        ],
-    }
+    concert = seated_event(
+        90,
+        event_date(901, start, blocked_seat_ids=[1001, 1048]),
+        event_date(902, start + timedelta(days=1)),
+    )
     await kasse.load({"events": [concert]})
     own = await _detail(kasse, 90, 901)
     assert own["seatings"][0]["blocked_seats"] == sorted([1001, *BLOCKED_ROW, 1048])

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from tests.catalog.test_ticket_detail import MUSEUM_1
 from tests.events.support import (
     CONCERT,
     LECTURE,
@@ -20,15 +21,6 @@ from tests.events.support import (
 )
 
 ALL = [LECTURE, WORKSHOP, CONCERT]
-MUSEUM_1 = {
-    "name": "Museum für Kunst und Geschichte",
-    "street": "Bodestraße",
-    "zip": "10178",
-    "city": "Berlin",
-    "country": "Deutschland",
-    "latitude": 52.5211,
-    "longitude": 13.3969,
-}
 LECTURE_ENTRY = {
     "id": 1,
     "exhibition_id": 1,
@@ -75,7 +67,7 @@ async def test_index_in_the_references_shape(kasse):
     ]
     assert workshop["proposal_categories"] == [{"id": 1, "name": "Schulklasse"}]
     assert workshop["grades"] == [{"id": 3, "name": "Sekundarstufe II"}]
-    assert body["events"][2]["exhibition_id"] is None
+    assert body["events"][2]["exhibition_id"] == 1
 
 
 async def test_paging(kasse):
@@ -106,7 +98,8 @@ async def test_locales(kasse):
         ({"by_featured": "false"}, [WORKSHOP, CONCERT]),
         ({"by_museum_ids[]": 2}, []),
         ({"by_museum_ids[]": [1, 2]}, ALL),
-        ({"by_exhibition_ids[]": 1}, [LECTURE, WORKSHOP]),
+        ({"by_exhibition_ids[]": 1}, ALL),
+        ({"by_exhibition_ids[]": 2}, []),
         ({"by_category_ids[]": [2, 3]}, [WORKSHOP, CONCERT]),
         ({"by_categories[]": "konzert"}, [CONCERT]),
         ({"by_categories[]": ["Lecture", "Kurs / Workshop"]}, [LECTURE, WORKSHOP]),
@@ -228,8 +221,13 @@ async def test_own_location_and_no_category(kasse):
         "longitude": 13.4,
     }
     assert detail["category"] is None
+    assert detail["exhibition_id"] is None
     assert detail["languages"] == []
     assert detail["bookable"] is False
+    # an event of no exhibition: not one of exhibition 1's
+    # in the order of the files: first in its file, as the lecture was in the demo's
+    assert await _ids(kasse) == [LECTURE, 90, WORKSHOP, CONCERT]
+    assert await _ids(kasse, **{"by_exhibition_ids[]": 1}) == ALL
 
 
 @pytest.mark.parametrize("path", ["/events/999", "/events/2147483648"])

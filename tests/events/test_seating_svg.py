@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.events.support import BLOCKED_ROW, HALL, V4, event_date, take_places
+from tests.events.support import BLOCKED_ROW, HALL, V4, event_date, seated_event, take_places
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 
@@ -91,14 +91,7 @@ async def test_taken_seats_of_a_date(kasse):
 
 async def test_a_dates_own_blocked_seats(kasse):
     start = kasse.clock.now() + timedelta(days=3)
-    concert = {
-        "id": 90,
-        "museum_id": 1,
-        "title": "Im Saal",
-        "seating_id": 1,
-        "scale_prices": [{"id": 91, "seat_category_id": 1, "title": "Parkett", "price_cents": 900}],
-        "dates": [event_date(901, start, blocked_seat_ids=[1004])],
-    }
+    concert = seated_event(90, event_date(901, start, blocked_seat_ids=[1004]))
     await kasse.load({"events": [concert]})
     seats = _seats(await _plan(kasse, date_id=901))
     assert sorted(i for i, e in seats.items() if "blocked" in _classes(e)) == [1004, *BLOCKED_ROW]

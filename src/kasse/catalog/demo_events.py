@@ -1,5 +1,6 @@
 """The demo museum's events: a lecture with one price, a family workshop with scale prices and a
-group price, and a concert in the hall with a seating plan (two seat categories, a blocked row).
+group price, and a concert in the hall with a seating plan (two seat categories, a blocked row),
+all three to the exhibition "Gold der Anden".
 
 Dates fall on the museum's open days over the coming weeks (it is closed on Mondays and on
 Christmas Eve), in Berlin time.
@@ -196,19 +197,21 @@ def _concert(today: date) -> dict[str, Any]:
     return {
         "id": 3,
         "museum_id": 1,
-        "title": texts("Barockmusik im Lichthof", "Baroque music in the atrium"),
-        "sub_title": texts("Kammerkonzert", "Chamber concert"),
+        # music of the Andes' baroque missions, to the exhibition "Gold der Anden"
+        "exhibition_id": 1,
+        "title": texts("Barockmusik der Anden", "Baroque music of the Andes"),
+        "sub_title": texts("Kammerkonzert im Lichthof", "Chamber concert in the atrium"),
         "description": texts(
-            "Sonaten von Bach und Händel, gespielt auf historischen Instrumenten.",
-            "Sonatas by Bach and Handel, played on period instruments.",
+            "Musik aus den Jesuitenmissionen Südamerikas, gespielt auf historischen Instrumenten.",
+            "Music from the Jesuit missions of South America, played on period instruments.",
         ),
         "picture": picture("concert", "Der Lichthof", "The atrium hall"),
         "content": shop_texts(
-            texts("Barockmusik im Lichthof", "Baroque music in the atrium"),
+            texts("Barockmusik der Anden", "Baroque music of the Andes"),
             texts("Kammerkonzert", "Chamber concert"),
             texts(
-                "Bach und Händel auf historischen Instrumenten.",
-                "Bach and Handel on period instruments.",
+                "Zipoli und Araujo auf historischen Instrumenten.",
+                "Zipoli and Araujo on period instruments.",
             ),
         ),
         "category_id": 3,

@@ -4,7 +4,7 @@ plans as SVG."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Annotated, Any
 
@@ -121,7 +121,6 @@ async def get_event_filter(
 
 
 Filters = Annotated[service.EventFilter, Depends(get_event_filter)]
-EventIds = Annotated[IdList, Query(alias="by_event_ids[]", description="only these events' dates")]
 RangeStart = Annotated[IsoDate | None, Query(description="YYYY-MM-DD, default today")]
 RangeEnd = Annotated[
     IsoDate | None,
@@ -183,16 +182,6 @@ def _event_summary(catalog: Catalog, view: service.EventView, locale: Locale) ->
     )
 
 
-def _seats(count: service.SeatCount) -> Seats:
-    return Seats(
-        min=count.min,
-        max=count.max,
-        booked=count.booked,
-        available=count.available,
-        max_per_registration=count.max_per_registration,
-    )
-
-
 def _date_texts(date_: EventDateData) -> dict[str, Any]:
     """A date's own title, sub title and description, else its event's."""
     row, event = date_.row, date_.event
@@ -223,7 +212,7 @@ def _date_summary(ctx: RequestContext, view: service.DateView) -> DateSummary:
         sub_title=locale.text(texts["sub_title"]),
         start_time=render(date_.start_at, ctx.tz) or "",
         duration=date_.row.duration,
-        seats=_seats(view.seats),
+        seats=Seats.model_validate(view.seats, from_attributes=True),
         language=_language(ctx.catalog, date_.row.language_id, locale),
     )
 
@@ -304,7 +293,7 @@ def _date_detail(ctx: RequestContext, view: service.DateDetailView) -> DateDetai
         vat_pct=row.vat_pct,
         discount=row.discount,
         tax_included=row.tax_included,
-        seats=_seats(view.seats),
+        seats=Seats.model_validate(view.seats, from_attributes=True),
         seatings=[_seating(date_.seating, view)] if date_.seating else [],
         location=_location(ctx.catalog, event),
         language=_language(ctx.catalog, row.language_id, locale),
@@ -410,9 +399,9 @@ async def event_dates(
     by_language_ids: Annotated[IdList, Query(alias="by_language_ids[]")] = None,
     by_bookable: bool | None = None,
 ) -> DateList:
-    first, last = service.event_date_days(day, start_at, end_at, ctx)
+    days = service.event_date_days(day, start_at, end_at, ctx)
     filters = service.EventFilter(language_ids=ids_of(by_language_ids), bookable=by_bookable)
-    result = await service.event_dates(ctx, event_id, first, last, filters, page)
+    result = await service.event_dates(ctx, event_id, days, filters, page)
     return DateList(
         dates=[_date_summary(ctx, view) for view in result.items],
         meta=Meta.of(page, result.total_count),
@@ -430,21 +419,35 @@ async def get_date(
     return DateEnvelope(date=_date_detail(ctx, await service.get_date(ctx, event_id, date_id)))
 
 
-def _days(ctx: RequestContext, start_at: date | None, end_at: date | None) -> list[date]:
-    return calendar_days(start_at, end_at, ctx.now, ctx.tz)
+@dataclass(frozen=True)
+class DateQuery:
+    """The dates of the filters on the days of a range (``/dates``, its languages, the calendar)."""
+
+    filters: service.EventFilter
+    days: list[date]
+
+
+async def get_date_query(
+    ctx: Context,
+    filters: Filters,
+    by_event_ids: Annotated[
+        IdList, Query(alias="by_event_ids[]", description="only these events' dates")
+    ] = None,
+    start_at: RangeStart = None,
+    end_at: RangeEnd = None,
+) -> DateQuery:
+    return DateQuery(
+        filters=replace(filters, event_ids=ids_of(by_event_ids)),
+        days=calendar_days(start_at, end_at, ctx.now, ctx.tz),
+    )
+
+
+Dates = Annotated[DateQuery, Depends(get_date_query)]
 
 
 @router.get("/dates", summary="The dates of every event in a range")
-async def list_dates(
-    ctx: Context,
-    page: PageParams,
-    filters: Filters,
-    by_event_ids: EventIds = None,
-    start_at: RangeStart = None,
-    end_at: RangeEnd = None,
-) -> DateList:
-    filters = replace(filters, event_ids=ids_of(by_event_ids))
-    result = await service.list_dates(ctx, _days(ctx, start_at, end_at), filters, page)
+async def list_dates(ctx: Context, page: PageParams, query: Dates) -> DateList:
+    result = await service.list_dates(ctx, query.days, query.filters, page)
     return DateList(
         dates=[_date_summary(ctx, view) for view in result.items],
         meta=Meta.of(page, result.total_count),
@@ -452,15 +455,8 @@ async def list_dates(
 
 
 @router.get("/dates/languages", summary="The languages of the dates GET /dates lists")
-async def date_languages(
-    ctx: Context,
-    filters: Filters,
-    by_event_ids: EventIds = None,
-    start_at: RangeStart = None,
-    end_at: RangeEnd = None,
-) -> LanguageList:
-    filters = replace(filters, event_ids=ids_of(by_event_ids))
-    languages = service.date_languages(ctx, _days(ctx, start_at, end_at), filters)
+async def date_languages(ctx: Context, query: Dates) -> LanguageList:
+    languages = service.date_languages(ctx, query.days, query.filters)
     return LanguageList(languages=_named(languages, ctx.locale))
 
 
@@ -487,14 +483,8 @@ def _calendar_day(dates: list[service.CalendarDate], depth: Depth, ctx: RequestC
     return "available" if has_room else "fully_booked"
 
 
-async def _calendar(
-    ctx: RequestContext,
-    filters: service.EventFilter,
-    start_at: date | None,
-    end_at: date | None,
-    depth: Depth,
-) -> EventCalendar:
-    per_day = await service.calendar(ctx, _days(ctx, start_at, end_at), filters)
+async def _calendar(ctx: RequestContext, query: DateQuery, depth: Depth) -> EventCalendar:
+    per_day = await service.calendar(ctx, query.days, query.filters)
     return EventCalendar(
         data={day.isoformat(): _calendar_day(dates, depth, ctx) for day, dates in per_day.items()}
     )
@@ -511,15 +501,9 @@ CalendarDepth = Annotated[
 
 @router.get("/calendar", summary="Per day: can an event date be booked")
 async def events_calendar(
-    ctx: Context,
-    filters: Filters,
-    by_event_ids: EventIds = None,
-    start_at: RangeStart = None,
-    end_at: RangeEnd = None,
-    depth: CalendarDepth = "any",
+    ctx: Context, query: Dates, depth: CalendarDepth = "any"
 ) -> EventCalendar:
-    filters = replace(filters, event_ids=ids_of(by_event_ids))
-    return await _calendar(ctx, filters, start_at, end_at, depth)
+    return await _calendar(ctx, query, depth)
 
 
 @router.get(
@@ -534,8 +518,11 @@ async def event_calendar(
     end_at: RangeEnd = None,
     depth: CalendarDepth = "any",
 ) -> EventCalendar:
-    filters = replace(filters, event_ids=frozenset({event_id}))
-    return await _calendar(ctx, filters, start_at, end_at, depth)
+    query = DateQuery(
+        filters=replace(filters, event_ids=frozenset({event_id})),
+        days=calendar_days(start_at, end_at, ctx.now, ctx.tz),
+    )
+    return await _calendar(ctx, query, depth)
 
 
 # --- seating plans ---------------------------------------------------------------------------

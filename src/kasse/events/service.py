@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 
 from kasse.availability.capacity import Usage, free_places, usage_of
 from kasse.availability.seats import seats_taken_on
+from kasse.availability.service import day_range
 from kasse.catalog.event_snapshot import EventCatalog, EventData, EventDateData, SeatingData
 from kasse.catalog.service import title_matches
 from kasse.catalog.snapshot import Catalog
@@ -214,34 +215,21 @@ def _select_dates(
 
 def event_date_days(
     day: date | None, start_at: date | None, end_at: date | None, ctx: RequestContext
-) -> tuple[date, date]:
+) -> list[date]:
     """The days the dates of one event are listed for: ``date`` (default today), or
     ``start_at`` to ``end_at`` (either alone: that one day from ``start_at``, today to ``end_at``),
     at most :data:`MAX_EVENT_DATE_DAYS` of them."""
     if day is not None and (start_at is not None or end_at is not None):
         raise Unprocessable("give either date or start_at/end_at, not both")
     if start_at is None and end_at is None:
-        one = day or today(ctx.now, ctx.tz)
-        return one, one
+        return [day or today(ctx.now, ctx.tz)]
     first = start_at or today(ctx.now, ctx.tz)
-    last = end_at or first
-    return _checked_range(first, last, MAX_EVENT_DATE_DAYS)
+    return day_range(first, end_at or first, MAX_EVENT_DATE_DAYS)
 
 
-def _checked_range(first: date, last: date, limit: int) -> tuple[date, date]:
-    if last < first:
-        raise Unprocessable("end_at is before start_at")
-    count = (last - first).days + 1
-    if count > limit:
-        raise Unprocessable(
-            f"at most {limit} days per call ({count} asked): split the range into several calls"
-        )
-    return first, last
-
-
-def _bounds(ctx: RequestContext, first: date, last: date) -> tuple[datetime, datetime]:
-    """From local midnight of ``first`` to local midnight after ``last``, in UTC."""
-    return local_day_bounds(first, ctx.tz)[0], local_day_bounds(last, ctx.tz)[1]
+def _bounds(ctx: RequestContext, days: list[date]) -> tuple[datetime, datetime]:
+    """From local midnight of the first day to local midnight after the last, in UTC."""
+    return local_day_bounds(days[0], ctx.tz)[0], local_day_bounds(days[-1], ctx.tz)[1]
 
 
 # --- live places -----------------------------------------------------------------------------
@@ -269,6 +257,14 @@ async def _counted(
         )
         for d, bookable in chosen
     ]
+
+
+async def _counted_page(
+    ctx: RequestContext, chosen: list[tuple[EventDateData, bool]], page: Page
+) -> PageOf[DateView]:
+    """One page of the dates, only its own counted."""
+    result = paginate(chosen, page)
+    return PageOf(items=await _counted(ctx, result.items), total_count=result.total_count)
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -313,32 +309,29 @@ def get_event(ctx: RequestContext, event_id: int) -> EventView:
 
 
 async def event_dates(
-    ctx: RequestContext, event_id: int, first: date, last: date, f: EventFilter, page: Page
+    ctx: RequestContext, event_id: int, days: list[date], f: EventFilter, page: Page
 ) -> PageOf[DateView]:
-    """The dates of one event on the days ``first`` to ``last``."""
+    """The dates of one event on ``days``."""
     event = _visible_event(ctx, event_id)
-    start, end = _bounds(ctx, first, last)
+    start, end = _bounds(ctx, days)
     chosen = _select_dates(ctx, [d for d in event.dates if start <= d.start_at < end], f)
-    result = paginate(chosen, page)
-    return PageOf(items=await _counted(ctx, result.items), total_count=result.total_count)
+    return await _counted_page(ctx, chosen, page)
 
 
-def _dates_in(ctx: RequestContext, first: date, last: date) -> list[EventDateData]:
-    return ctx.catalog.events.dates_between(*_bounds(ctx, first, last))
+def _dates_in(ctx: RequestContext, days: list[date]) -> list[EventDateData]:
+    return ctx.catalog.events.dates_between(*_bounds(ctx, days))
 
 
 async def list_dates(
     ctx: RequestContext, days: list[date], f: EventFilter, page: Page
 ) -> PageOf[DateView]:
     """The dates of every event on ``days``, by start."""
-    chosen = _select_dates(ctx, _dates_in(ctx, days[0], days[-1]), f)
-    result = paginate(chosen, page)
-    return PageOf(items=await _counted(ctx, result.items), total_count=result.total_count)
+    return await _counted_page(ctx, _select_dates(ctx, _dates_in(ctx, days), f), page)
 
 
 def date_languages(ctx: RequestContext, days: list[date], f: EventFilter) -> list[ProductTag]:
     """The languages of the dates :func:`list_dates` would list."""
-    chosen = _select_dates(ctx, _dates_in(ctx, days[0], days[-1]), f)
+    chosen = _select_dates(ctx, _dates_in(ctx, days), f)
     return _languages(ctx.catalog, (d.row.language_id for d, _ in chosen))
 
 
@@ -387,7 +380,7 @@ async def calendar(
     """Per day, the dates that day the caller can book, with their places left (one statement
     counts them all)."""
     _check_events_exist(ctx, f)
-    bookable = [(d, b) for d, b in _select_dates(ctx, _dates_in(ctx, days[0], days[-1]), f) if b]
+    bookable = [(d, b) for d, b in _select_dates(ctx, _dates_in(ctx, days), f) if b]
     per_day: dict[date, list[CalendarDate]] = defaultdict(list)
     for view in await _counted(ctx, bookable):
         per_day[local_date(view.data.start_at, ctx.tz)].append(
