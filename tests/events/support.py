@@ -31,7 +31,7 @@ async def get(kasse: Kasse, path: str, who: str | None = None, **params: Any) ->
 
 async def dates_of(kasse: Kasse, event_id: int) -> list[dict[str, Any]]:
     """Every date of a demo event (they lie within the next seven weeks)."""
-    first = kasse.clock.now().date()
+    first = local_today(kasse)
     body = await get(
         kasse,
         "/dates",
@@ -42,6 +42,10 @@ async def dates_of(kasse: Kasse, event_id: int) -> list[dict[str, Any]]:
     )
     dates: list[dict[str, Any]] = body["dates"]
     return dates
+
+
+def local_today(kasse: Kasse) -> date:
+    return kasse.clock.now().astimezone(kasse.instance.tz).date()
 
 
 def local_day(start_time: str) -> date:

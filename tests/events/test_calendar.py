@@ -16,6 +16,7 @@ from tests.events.support import (
     event_date,
     get,
     local_day,
+    local_today,
     take_places,
 )
 
@@ -31,7 +32,7 @@ async def _days_of(kasse, *event_ids: int) -> set[str]:
 
 
 async def test_any_is_true_on_the_days_with_a_bookable_date(kasse):
-    today = kasse.clock.now().date()
+    today = local_today(kasse)
     data = (await get(kasse, "/calendar", **_window(today)))["data"]
     assert list(data) == [(today + timedelta(days=i)).isoformat() for i in range(30)]
     days = await _days_of(kasse, LECTURE, WORKSHOP, CONCERT)
@@ -40,7 +41,7 @@ async def test_any_is_true_on_the_days_with_a_bookable_date(kasse):
 
 
 async def test_default_range_is_today_to_the_end_of_the_month(kasse):
-    today = kasse.clock.now().date()
+    today = local_today(kasse)
     data = (await get(kasse, "/calendar"))["data"]
     assert min(data) == today.isoformat()
     last = date.fromisoformat(max(data))
@@ -48,7 +49,7 @@ async def test_default_range_is_today_to_the_end_of_the_month(kasse):
 
 
 async def test_filters_narrow_the_dates(kasse):
-    today = kasse.clock.now().date()
+    today = local_today(kasse)
     window = _window(today, 60)
     concert_days = await _days_of(kasse, CONCERT)
     data = (await get(kasse, "/calendar", **window, **{"by_event_ids[]": CONCERT}))["data"]
@@ -134,7 +135,7 @@ async def test_dates_the_caller_may_not_book_do_not_open_a_day(kasse):
 
 
 async def test_one_events_calendar_is_the_global_one_narrowed(kasse):
-    today = kasse.clock.now().date()
+    today = local_today(kasse)
     for depth in ("any", "all", "availability_status"):
         own = await get(kasse, f"/events/{WORKSHOP}/calendar", **_window(today), depth=depth)
         narrowed = await get(

@@ -17,6 +17,7 @@ from tests.events.support import (
     event_date,
     get,
     local_day,
+    local_today,
     take_places,
 )
 
@@ -93,9 +94,11 @@ async def test_filtername_stays_in_the_default_locale(kasse):
 
 async def test_default_is_today(kasse):
     first = (await dates_of(kasse, CONCERT))[0]
+    start = datetime.fromisoformat(first["start_time"])
+    # the day before: no concert that day
+    kasse.clock.set(start - timedelta(days=1))
     assert await _event_dates(kasse, CONCERT) == []
     # the morning of the concert's day: listed, and bookable
-    start = datetime.fromisoformat(first["start_time"])
     kasse.clock.set(start - timedelta(hours=8))
     body = await get(kasse, f"/events/{CONCERT}/dates")
     assert [(d["id"], d["bookable"]) for d in body["dates"]] == [(first["id"], True)]
@@ -211,7 +214,7 @@ async def test_the_dates_of_an_unknown_event(kasse):
 
 
 async def _all_dates(kasse, who: str | None = None, **params) -> list[int]:
-    today = kasse.clock.now().date()
+    today = local_today(kasse)
     window = _range(today, today + timedelta(days=60))
     body = await get(kasse, "/dates", who, per_page=1000, **{**window, **params})
     return [d["id"] for d in body["dates"]]
@@ -222,14 +225,14 @@ async def test_dates_across_events_by_start(kasse):
     assert body == {"dates": [], "meta": {"total_count": 0, "page": 1, "per_page": 25}}
     every = await _all_dates(kasse)
     assert sorted(every) == [*range(101, 107), *range(201, 207), *range(301, 305)]
-    today = kasse.clock.now().date()
+    today = local_today(kasse)
     listed = await get(kasse, "/dates", per_page=1000, **_range(today, today + timedelta(days=60)))
     starts = [datetime.fromisoformat(d["start_time"]) for d in listed["dates"]]
     assert starts == sorted(starts)
 
 
 async def test_dates_default_from_today_to_the_end_of_the_month(kasse):
-    today = kasse.clock.now().date()
+    today = local_today(kasse)
     next_month = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
     expected = [
         d["id"]
@@ -267,7 +270,7 @@ async def test_dates_filters(kasse, params, events):
         kasse,
         "/dates",
         per_page=1000,
-        **_range(kasse.clock.now().date(), kasse.clock.now().date() + timedelta(days=60)),
+        **_range(local_today(kasse), local_today(kasse) + timedelta(days=60)),
         **params,
     )
     assert {d["event_id"] for d in body["dates"]} == events
@@ -283,7 +286,7 @@ async def test_dates_paging_and_live_places(kasse):
         "/dates",
         per_page=1,
         page=2,
-        **_range(kasse.clock.now().date(), kasse.clock.now().date() + timedelta(days=60)),
+        **_range(local_today(kasse), local_today(kasse) + timedelta(days=60)),
     )
     assert [d["id"] for d in body["dates"]] == [every[1]]
     assert body["dates"][0]["seats"]["booked"] == 2
@@ -309,7 +312,7 @@ async def test_a_range_of_more_than_93_days_is_a_422(kasse):
 
 
 async def test_date_languages_follow_the_filters(kasse):
-    window = _range(kasse.clock.now().date(), kasse.clock.now().date() + timedelta(days=60))
+    window = _range(local_today(kasse), local_today(kasse) + timedelta(days=60))
     german, english = {"id": 1, "name": "Deutsch"}, {"id": 2, "name": "Englisch"}
     assert await get(kasse, "/dates/languages", **window) == {"languages": [german, english]}
     assert await get(kasse, "/dates/languages", **window, **{"by_event_ids[]": CONCERT}) == {

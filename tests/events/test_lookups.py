@@ -68,6 +68,9 @@ async def test_languages_of_the_dates_the_caller_can_book(kasse):
     last = (await dates_of(kasse, LECTURE))[-1]
     assert last["language"] == ENGLISH
     kasse.clock.set(datetime.fromisoformat(last["start_time"]) + timedelta(minutes=1))
+    assert ENGLISH not in (await get(kasse, "/events/languages"))["languages"]
+    # past every demo date: none
+    kasse.clock.advance(timedelta(days=60))
     assert await get(kasse, "/events/languages") == {"languages": []}
 
 
