@@ -40,6 +40,7 @@ from kasse.documents.routes import router as documents_router
 from kasse.entry.routes import router as entry_router
 from kasse.entry.routes import v4_router as entry_v4_router
 from kasse.events.reservation_routes import router as event_reservations_router
+from kasse.events.routes import router as events_router
 from kasse.health.routes import router as health_router
 from kasse.mail.sender import run_mail_senders
 from kasse.orders.housekeeping import run_housekeeping
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(reservations_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(event_reservations_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(catalog_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(events_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(orders_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(coupons_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(documents_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)

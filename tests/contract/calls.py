@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import httpx
 
+from kasse.catalog.event_file import TAG_KINDS
 from tests.annual.support import (
     GERMANY,
     PASS,
@@ -357,6 +358,73 @@ async def _calendar(w: World, e: Example | None) -> httpx.Response:
 async def _capacities(w: World, e: Example | None) -> httpx.Response:
     params = {"date": w.day.isoformat(), "ticket_ids[]": [SLOT_TICKET, EXHIBITION_TICKET]}
     return await w.get("/tickets/capacities", **params)
+
+
+# --- public: events ----------------------------------------------------------------------------
+
+LECTURE, CONCERT = 1, 3  # the demo's lecture (one price) and concert (a seating plan)
+FIRST_CONCERT_DATE = 301
+
+
+def _event_tag_list(kind: str) -> None:
+    @call(f"GET /api/v4/events/{kind}")
+    async def tag_list(w: World, e: Example | None) -> httpx.Response:
+        return await w.get(f"/events/{kind}")
+
+
+for _kind in TAG_KINDS:
+    if _kind != "disablements":  # kasse's own list: the reference has none
+        _event_tag_list(_kind)
+
+
+def _weeks_ahead(w: World) -> dict[str, str]:
+    """The demo's event dates lie within the next seven weeks."""
+    today = w.kasse.clock.now().date()
+    return {"start_at": today.isoformat(), "end_at": (today + timedelta(days=60)).isoformat()}
+
+
+@call("GET /api/v4/events")
+async def _events(w: World, e: Example | None) -> httpx.Response:
+    # The example shows an event of an exhibition: the demo's lecture and workshop.
+    return await w.get("/events", **{"by_exhibition_ids[]": 1})
+
+
+@call("GET /api/v4/events/:id")
+async def _event(w: World, e: Example | None) -> httpx.Response:
+    return await w.get(f"/events/{LECTURE}")
+
+
+@call("GET /api/v4/events/:id/calendar")
+async def _event_calendar(w: World, e: Example | None) -> httpx.Response:
+    return await w.get(f"/events/{CONCERT}/calendar", **_weeks_ahead(w))
+
+
+@call("GET /api/v4/events/:id/dates")
+async def _event_dates(w: World, e: Example | None) -> httpx.Response:
+    dates = await w.get("/dates", **_weeks_ahead(w), **{"by_event_ids[]": LECTURE})
+    first = datetime.fromisoformat(dates.json()["dates"][0]["start_time"]).date()
+    return await w.get(f"/events/{LECTURE}/dates", date=first.isoformat())
+
+
+@call("GET /api/v4/events/:event_id/dates/:id")
+async def _event_date(w: World, e: Example | None) -> httpx.Response:
+    # The example fills the seating plan: the concert's.
+    return await w.get(f"/events/{CONCERT}/dates/{FIRST_CONCERT_DATE}")
+
+
+@call("GET /api/v4/dates")
+async def _dates(w: World, e: Example | None) -> httpx.Response:
+    return await w.get("/dates", **_weeks_ahead(w))
+
+
+@call("GET /api/v4/dates/languages")
+async def _date_languages(w: World, e: Example | None) -> httpx.Response:
+    return await w.get("/dates/languages", **_weeks_ahead(w))
+
+
+@call("GET /api/v4/calendar")
+async def _events_calendar(w: World, e: Example | None) -> httpx.Response:
+    return await w.get("/calendar", **_weeks_ahead(w))
 
 
 # --- public: other data ------------------------------------------------------------------------

@@ -74,6 +74,17 @@ async def taken_seats(
     return dict(taken)
 
 
+async def seats_taken_on(session: AsyncSession, date_id: int, now: datetime) -> set[int]:
+    """Every seat of one date sold or actively held (lock-free): one range of the unique index,
+    whatever the size of the hall (a date's seating plan shows them all)."""
+    rows = await session.scalars(
+        select(_c.seat_id).where(
+            _c.date_id == date_id, or_(_c.valid_until.is_(None), _c.valid_until > now)
+        )
+    )
+    return set(rows)
+
+
 def seat_problems(catalog: Catalog, taken: Mapping[int, set[int]]) -> list[str]:
     return [
         f"date {date_id}: {seat_title(catalog, date_id, seat_id)} is already taken"

@@ -196,14 +196,17 @@ def calendar_days(
 ) -> list[date]:
     """The days of a calendar: ``start_at`` (today) to ``end_at`` (the end of its month)."""
     first = start_at or today(now, tz)
-    last = end_at or _end_of_month(first)
+    return day_range(first, end_at or _end_of_month(first), MAX_CALENDAR_DAYS)
+
+
+def day_range(first: date, last: date, limit: int) -> list[date]:
+    """The days ``first`` to ``last``; more than ``limit`` of them is a 422 naming the limit."""
     if last < first:
         raise Unprocessable("end_at is before start_at")
     count = (last - first).days + 1
-    if count > MAX_CALENDAR_DAYS:
+    if count > limit:
         raise Unprocessable(
-            f"at most {MAX_CALENDAR_DAYS} days per call ({count} asked): "
-            "split the range into several calls"
+            f"at most {limit} days per call ({count} asked): split the range into several calls"
         )
     return [first + timedelta(days=i) for i in range(count)]
 

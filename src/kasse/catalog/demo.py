@@ -9,6 +9,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from kasse.catalog.demo_events import demo_events
+from kasse.catalog.demo_parts import picture as _picture
+from kasse.catalog.demo_parts import shop_texts as _shop_texts
+from kasse.catalog.demo_parts import texts as _texts
 
 BERLIN_HOURS = {
     "tue": "10:00-18:00",
@@ -18,27 +21,6 @@ BERLIN_HOURS = {
     "sat": "10:00-18:00",
     "sun": "10:00-18:00",
 }
-
-
-def _texts(de: str, en: str) -> dict[str, str]:
-    return {"de": de, "en": en}
-
-
-def _picture(name: str, de: str, en: str) -> dict[str, Any]:
-    """One picture for every format the API serves (``url``), with its caption and credit."""
-    return {
-        "url": f"/static/demo/{name}.jpg",
-        "title": _texts(de, en),
-        "description": _texts(f"{de} (Foto)", f"{en} (photo)"),
-        "copyright_info": "© Museum für Kunst und Geschichte",
-    }
-
-
-def _shop_texts(
-    title: dict[str, str], sub_title: dict[str, str], text: dict[str, str]
-) -> dict[str, Any]:
-    """The content block shop front-ends read, as the reference shows it for every entry."""
-    return {"shop_title": title, "shop_sub_title": sub_title, "shop_description": text}
 
 
 def _museum_content(

@@ -1,5 +1,6 @@
 """The demo museum's events: a lecture with one price, a family workshop with scale prices and a
-group price, and a concert in the hall with a seating plan (two seat categories, a blocked row).
+group price, and a concert in the hall with a seating plan (two seat categories, a blocked row),
+all three to the exhibition "Gold der Anden".
 
 Dates fall on the museum's open days over the coming weeks (it is closed on Mondays and on
 Christmas Eve), in Berlin time.
@@ -11,6 +12,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kasse.catalog.demo_parts import picture, shop_texts, texts
+
 BERLIN = ZoneInfo("Europe/Berlin")
 HALL_ID = 1
 SEATS_PER_ROW = 8
@@ -20,12 +23,8 @@ HALL_ROWS = (("A", 1), ("B", 1), ("C", 1), ("D", 1), ("E", 2), ("F", 2))
 BLOCKED_ROW = "D"
 
 
-def _texts(de: str, en: str) -> dict[str, str]:
-    return {"de": de, "en": en}
-
-
 def _tag_list(*names: tuple[str, str]) -> list[dict[str, Any]]:
-    return [{"id": i, "name": _texts(de, en)} for i, (de, en) in enumerate(names, start=1)]
+    return [{"id": i, "name": texts(de, en)} for i, (de, en) in enumerate(names, start=1)]
 
 
 EVENT_TAGS: dict[str, list[dict[str, Any]]] = {
@@ -81,7 +80,7 @@ def _hall() -> dict[str, Any]:
                 blocked.append(seat_id)
     return {
         "id": HALL_ID,
-        "title": _texts("Lichthof", "Atrium hall"),
+        "title": texts("Lichthof", "Atrium hall"),
         "categories": [
             {"id": 1, "title": "Parkett", "description": "Stalls", "color_code": "#4a7bb7"},
             {"id": 2, "title": "Rang", "description": "Circle", "color_code": "#b7864a"},
@@ -110,13 +109,19 @@ def _lecture(today: date) -> dict[str, Any]:
         "id": 1,
         "museum_id": 1,
         "exhibition_id": 1,
-        "title": _texts("Das Gold der Inka", "The Gold of the Incas"),
-        "sub_title": _texts("Abendvortrag, 60 Minuten", "Evening lecture, 60 minutes"),
-        "description": _texts(
+        "title": texts("Das Gold der Inka", "The Gold of the Incas"),
+        "sub_title": texts("Abendvortrag, 60 Minuten", "Evening lecture, 60 minutes"),
+        "description": texts(
             "Eine Kuratorin erzählt, wie die Goldschmiede der Anden arbeiteten.",
             "A curator tells how the goldsmiths of the Andes worked.",
         ),
         "featured": True,
+        "picture": picture("lecture", "Goldene Maske der Sicán", "Golden mask of the Sicán"),
+        "content": shop_texts(
+            texts("Das Gold der Inka", "The Gold of the Incas"),
+            texts("Abendvortrag", "Evening lecture"),
+            texts("Ein Abend über die Goldschmiede der Anden.", "An evening on Andean goldsmiths."),
+        ),
         "category_id": 1,
         "audience_ids": [2],
         "catch_word_ids": [3],
@@ -143,11 +148,17 @@ def _workshop(today: date) -> dict[str, Any]:
         "id": 2,
         "museum_id": 1,
         "exhibition_id": 1,
-        "title": _texts("Goldschmiede-Werkstatt", "Goldsmith's workshop"),
-        "sub_title": _texts("Für Familien, 2 Stunden", "For families, 2 hours"),
-        "description": _texts(
+        "title": texts("Goldschmiede-Werkstatt", "Goldsmith's workshop"),
+        "sub_title": texts("Für Familien, 2 Stunden", "For families, 2 hours"),
+        "description": texts(
             "Kinder und Eltern treiben ihr eigenes Amulett aus Messingblech.",
             "Children and parents beat their own amulet from brass sheet.",
+        ),
+        "picture": picture("workshop", "Kinder an der Werkbank", "Children at the workbench"),
+        "content": shop_texts(
+            texts("Goldschmiede-Werkstatt", "Goldsmith's workshop"),
+            texts("Für Familien", "For families"),
+            texts("Ein eigenes Amulett treiben.", "Beat an amulet of your own."),
         ),
         "category_id": 2,
         "age_group_ids": [2, 3],
@@ -160,17 +171,17 @@ def _workshop(today: date) -> dict[str, Any]:
         "max_per_registration": 6,
         "vat_pct": 19.0,
         "scale_prices": [
-            {"id": 11, "title": _texts("Regulär", "Regular"), "price_cents": 2500},
+            {"id": 11, "title": texts("Regulär", "Regular"), "price_cents": 2500},
             {
                 "id": 12,
-                "title": _texts("Ermäßigt", "Reduced"),
-                "description": _texts("Kinder bis 14 Jahre", "Children up to 14"),
+                "title": texts("Ermäßigt", "Reduced"),
+                "description": texts("Kinder bis 14 Jahre", "Children up to 14"),
                 "price_cents": 1500,
             },
             {
                 "id": 13,
-                "title": _texts("Gruppenpreis", "Group price"),
-                "description": _texts("Für die ganze Gruppe", "For the whole group"),
+                "title": texts("Gruppenpreis", "Group price"),
+                "description": texts("Für die ganze Gruppe", "For the whole group"),
                 "group": True,
                 "price_cents": 12000,
             },
@@ -186,11 +197,22 @@ def _concert(today: date) -> dict[str, Any]:
     return {
         "id": 3,
         "museum_id": 1,
-        "title": _texts("Barockmusik im Lichthof", "Baroque music in the atrium"),
-        "sub_title": _texts("Kammerkonzert", "Chamber concert"),
-        "description": _texts(
-            "Sonaten von Bach und Händel, gespielt auf historischen Instrumenten.",
-            "Sonatas by Bach and Handel, played on period instruments.",
+        # music of the Andes' baroque missions, to the exhibition "Gold der Anden"
+        "exhibition_id": 1,
+        "title": texts("Barockmusik der Anden", "Baroque music of the Andes"),
+        "sub_title": texts("Kammerkonzert im Lichthof", "Chamber concert in the atrium"),
+        "description": texts(
+            "Musik aus den Jesuitenmissionen Südamerikas, gespielt auf historischen Instrumenten.",
+            "Music from the Jesuit missions of South America, played on period instruments.",
+        ),
+        "picture": picture("concert", "Der Lichthof", "The atrium hall"),
+        "content": shop_texts(
+            texts("Barockmusik der Anden", "Baroque music of the Andes"),
+            texts("Kammerkonzert", "Chamber concert"),
+            texts(
+                "Zipoli und Araujo auf historischen Instrumenten.",
+                "Zipoli and Araujo on period instruments.",
+            ),
         ),
         "category_id": 3,
         "audience_ids": [2],
@@ -203,25 +225,25 @@ def _concert(today: date) -> dict[str, Any]:
             {
                 "id": 21,
                 "seat_category_id": 1,
-                "title": _texts("Parkett", "Stalls"),
+                "title": texts("Parkett", "Stalls"),
                 "price_cents": 3500,
             },
             {
                 "id": 22,
                 "seat_category_id": 1,
-                "title": _texts("Parkett ermäßigt", "Stalls, reduced"),
+                "title": texts("Parkett ermäßigt", "Stalls, reduced"),
                 "price_cents": 2500,
             },
             {
                 "id": 23,
                 "seat_category_id": 2,
-                "title": _texts("Rang", "Circle"),
+                "title": texts("Rang", "Circle"),
                 "price_cents": 2500,
             },
             {
                 "id": 24,
                 "seat_category_id": 2,
-                "title": _texts("Rang ermäßigt", "Circle, reduced"),
+                "title": texts("Rang ermäßigt", "Circle, reduced"),
                 "price_cents": 1800,
             },
         ],

@@ -116,7 +116,9 @@ async def build_event_catalog(session: AsyncSession) -> EventCatalog:
     seatings = {
         row.id: _seating(row) for row in await session.scalars(select(Seating).order_by(Seating.id))
     }
-    events = {e.id: e for e in await session.scalars(select(Event).order_by(Event.position))}
+    events = {
+        e.id: e for e in await session.scalars(select(Event).order_by(Event.position, Event.id))
+    }
     dates: dict[int, EventDateData] = {}
     by_event: dict[int, list[EventDateData]] = defaultdict(list)
     for row in await session.scalars(select(EventDate).order_by(EventDate.start_at, EventDate.id)):

@@ -126,11 +126,11 @@ def ticket_summary(view: service.TicketView, locale: Locale) -> TicketSummary:
     )
 
 
-def _location(museum: MuseumData) -> Location:
+def museum_location(museum: MuseumData) -> Location:
     return Location(**museum.location())
 
 
-def _picture(stored: dict[str, Any] | None, locale: Locale) -> Picture:
+def picture_of(stored: dict[str, Any] | None, locale: Locale) -> Picture:
     picture = stored or {}
 
     def text(name: str) -> Text | None:
@@ -170,7 +170,7 @@ def _ticket_detail(catalog: Catalog, view: service.TicketView, locale: Locale) -
         description=locale.text(row.description),
         after_sale_information=locale.text(row.after_sale_information),
         content=_ticket_content(row, locale),
-        location=_location(museum) if museum is not None else None,
+        location=museum_location(museum) if museum is not None else None,
         is_sub_ticket=ticket.is_sub_ticket,
         **combined,
     )
@@ -250,7 +250,7 @@ def _museum_summary(museum: MuseumData, locale: Locale) -> MuseumSummary:
         id=row.id,
         title=locale.title(row.title),
         sub_title=locale.text(row.sub_title),
-        picture=_picture(row.picture, locale),
+        picture=picture_of(row.picture, locale),
     )
 
 
@@ -260,7 +260,7 @@ def _museum_detail(museum: MuseumData, locale: Locale) -> MuseumDetail:
         **_museum_summary(museum, locale).model_dump(),
         description=locale.text(row.description),
         content=locale.content(row.content),
-        location=_location(museum),
+        location=museum_location(museum),
     )
 
 
@@ -345,7 +345,7 @@ def _exhibition_summary(exhibition: Exhibition, locale: Locale, tz: ZoneInfo) ->
         sub_title=locale.text(exhibition.sub_title),
         slider_description=locale.text(exhibition.slider_description),
         featured=exhibition.featured,
-        picture=_picture(exhibition.picture, locale),
+        picture=picture_of(exhibition.picture, locale),
         time_frames=_time_frames(exhibition, tz),
     )
 
@@ -394,7 +394,9 @@ async def get_exhibition(
             **_exhibition_summary(exhibition, locale, instance.tz).model_dump(),
             description=locale.text(exhibition.description),
             content=locale.content(exhibition.content),
-            location=Location(**own) if own else _location(catalog.museums[exhibition.museum_id]),
+            location=Location(**own)
+            if own
+            else museum_location(catalog.museums[exhibition.museum_id]),
         )
     )
 
