@@ -20,6 +20,7 @@ from kasse.events.item_schemas import EventAttributesIn, EventBookingOut, EventI
 from kasse.events.planning import EventPlan, date_title, plan_event, problems_together
 from kasse.items.context import RequestContext
 from kasse.items.kind import ItemKind, ItemProblems, NewOrder, SeatsReleased
+from kasse.items.reservations import reservations_by_token
 from kasse.items.sales import read_sales, write_sales
 from kasse.models import Barcode, EventBooking, Reservation
 
@@ -43,11 +44,7 @@ class EventKind(ItemKind[EventAttributesIn, EventPlan, EventBookingState]):
         self, ctx: RequestContext, items: Sequence[EventAttributesIn]
     ) -> dict[str, Reservation]:
         """The reservations the items redeem, by token."""
-        tokens = {token for item in items for token in item.reservations}
-        if not tokens:
-            return {}
-        rows = await ctx.session.scalars(select(Reservation).where(Reservation.token.in_(tokens)))
-        return {r.token: r for r in rows}
+        return await reservations_by_token(ctx, (t for item in items for t in item.reservations))
 
     def problems_together(self, items: Sequence[EventAttributesIn]) -> list[str]:
         return problems_together(items)

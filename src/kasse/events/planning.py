@@ -20,6 +20,7 @@ from kasse.core.money import discounted_cents
 from kasse.events.item_schemas import EventAttributesIn
 from kasse.items.context import RequestContext
 from kasse.items.kind import Claims, ItemPlan, ItemProblems
+from kasse.items.reservations import redeemed
 from kasse.models import Reservation
 
 
@@ -229,33 +230,6 @@ def participant_problems(date: EventDateData, participants: int) -> list[str]:
     return problems
 
 
-def _redeemed_reservations(
-    ctx: RequestContext,
-    date: EventDateData,
-    item: EventAttributesIn,
-    participants: int,
-    reservations: Mapping[str, Reservation],
-    problems: ItemProblems,
-) -> list[int]:
-    """The caller's own, unexpired reservations of this date, covering every participant."""
-    ids: list[int] = []
-    covered = 0
-    for token in item.reservations:
-        reservation = reservations.get(token)
-        if reservation is None or reservation.api_token_id != ctx.principal.token_id:
-            problems.add(f"reservation {token} not found")
-        elif reservation.valid_until <= ctx.now:
-            problems.add(f"reservation {token} has expired")
-        elif reservation.event_date_id != date.id:
-            problems.add(f"reservation {token} is for another date")
-        else:
-            ids.append(reservation.id)
-            covered += reservation.quantity
-    if covered and covered < participants:
-        problems.add(f"the reservations cover {covered} of {participants} participants")
-    return ids
-
-
 def plan_event(
     ctx: RequestContext,
     item: EventAttributesIn,
@@ -305,8 +279,15 @@ def plan_event(
         claims=Claims(
             slots={date_slot(date.id): participants},
             seats={date.id: set(seats)} if seats else {},
-            reservation_ids=_redeemed_reservations(
-                ctx, date, item, participants, reservations, problems
+            reservation_ids=redeemed(
+                ctx,
+                item.reservations,
+                reservations,
+                problems,
+                is_for_item=lambda r: r.event_date_id == date.id,
+                elsewhere="another date",
+                wanted=participants,
+                unit="participants",
             ),
         ),
     )

@@ -20,6 +20,7 @@ from kasse.core.i18n import translate
 from kasse.core.times import render
 from kasse.items.context import RequestContext
 from kasse.items.kind import ItemKind, ItemProblems, NewOrder
+from kasse.items.reservations import reservations_by_token
 from kasse.items.sales import read_sales, write_sales
 from kasse.models import Barcode, Reservation, TicketSale
 from kasse.tickets.barcodes import BarcodeRequest, IssuedBarcode, issue_barcodes
@@ -47,11 +48,7 @@ class TicketKind(ItemKind[TicketAttributesIn, TicketPlan, TicketSaleState]):
         self, ctx: RequestContext, items: Sequence[TicketAttributesIn]
     ) -> dict[str, Reservation]:
         """The reservations the items redeem, by token."""
-        tokens = {token for item in items for token in item.reservations}
-        if not tokens:
-            return {}
-        rows = await ctx.session.scalars(select(Reservation).where(Reservation.token.in_(tokens)))
-        return {r.token: r for r in rows}
+        return await reservations_by_token(ctx, (t for item in items for t in item.reservations))
 
     def problems_together(self, items: Sequence[TicketAttributesIn]) -> list[str]:
         return duplicate_reservations(items)

@@ -15,6 +15,7 @@ from kasse.core.money import item_cents
 from kasse.core.times import local_date, to_utc
 from kasse.items.context import RequestContext
 from kasse.items.kind import Claims, ItemPlan, ItemProblems
+from kasse.items.reservations import redeemed
 from kasse.models import Reservation
 from kasse.tickets.schemas import TicketAttributesIn
 
@@ -102,22 +103,16 @@ def _redeemed_reservations(
     if ticket.is_combined:
         problems.add("combined tickets cannot be reserved, so they cannot redeem reservations")
         return []
-    ids: list[int] = []
-    covered = 0
-    for token in item.reservations:
-        reservation = reservations.get(token)
-        if reservation is None or reservation.api_token_id != ctx.principal.token_id:
-            problems.add(f"reservation {token} not found")
-        elif reservation.valid_until <= ctx.now:
-            problems.add(f"reservation {token} has expired")
-        elif reservation.ticket_id != ticket.id or reservation.start_at != start:
-            problems.add(f"reservation {token} is for another ticket or time slot")
-        else:
-            ids.append(reservation.id)
-            covered += reservation.quantity
-    if covered and covered < item.quantity:
-        problems.add(f"the reservations cover {covered} of {item.quantity} places")
-    return ids
+    return redeemed(
+        ctx,
+        item.reservations,
+        reservations,
+        problems,
+        is_for_item=lambda r: r.ticket_id == ticket.id and r.start_at == start,
+        elsewhere="another ticket or time slot",
+        wanted=item.quantity,
+        unit="places",
+    )
 
 
 def _start_of(
