@@ -102,10 +102,11 @@ async def test_references_of_an_event(kasse, event, says):
         ),
         (
             ev(
+                prices=[],
                 scale_prices=[
                     {"id": 5, "title": "a", "price_cents": 1},
                     {"id": 5, "title": "b", "price_cents": 2},
-                ]
+                ],
             ),
             f"{DATE}.scale_prices: id 5 appears twice",
         ),
@@ -113,7 +114,10 @@ async def test_references_of_an_event(kasse, event, says):
         (ev(min_seats=11), f"{DATE}: min_seats is greater than max_seats"),
         (ev(dt(blocked_seat_ids=[1001])), f"{DATE}.blocked_seat_ids: the date has no seating plan"),
         (
-            ev(scale_prices=[{"id": 5, "seat_category_id": 1, "title": "a", "price_cents": 1}]),
+            ev(
+                prices=[],
+                scale_prices=[{"id": 5, "seat_category_id": 1, "title": "a", "price_cents": 1}],
+            ),
             f"{DATE}.scale_prices (id 5).seat_category_id: the date has no seating plan",
         ),
         (seated(seating_id=99), f"{DATE}.seating_id: unknown seating 99"),
@@ -124,6 +128,14 @@ async def test_references_of_an_event(kasse, event, says):
         (
             seated(scale_prices=[], prices=[{"price_cents": 100}]),
             f"{DATE}: a date with a seating plan needs scale_prices by seat category",
+        ),
+        (
+            ev(scale_prices=[{"id": 5, "title": "a", "price_cents": 1}]),
+            f"{DATE}: a date has prices or scale_prices, not both",
+        ),
+        (
+            ev(prices=[{"price_cents": 500, "optional": True}]),
+            f"{DATE}: every price is optional: nothing would be charged",
         ),
         (
             seated(scale_prices=[{"id": 5, "seat_category_id": 9, "title": "a", "price_cents": 1}]),
@@ -142,6 +154,13 @@ async def test_references_of_an_event(kasse, event, says):
 )
 async def test_rules_of_a_date(kasse, event, says):
     assert await load_errors(kasse, {"events": [event]}) == (REFERS, [says])
+
+
+async def test_a_date_that_prices_itself_takes_none_of_its_events_prices(kasse):
+    scale = {"id": 99, "title": "Eigener Preis", "price_cents": 5000}
+    await kasse.load({"events": [ev(dt(scale_prices=[scale]))]})
+    detail = await get(kasse, "/events/90/dates/901")
+    assert [p.get("scale_price_id") for p in detail["date"]["prices"]] == [99]
 
 
 async def test_a_dates_own_rules_win_over_its_events(kasse):

@@ -65,6 +65,22 @@ async def test_a_hold_that_ended_frees_its_seat_without_any_housekeeping(events)
     assert await seat_claims(events) == [(CONCERT_DATE, A1, True)]
 
 
+async def test_a_finalize_that_waited_while_its_hold_ended_is_refused_if_the_seat_is_gone(events):
+    """The race the seat re-claim at finalize guards against: a finalize that started before its
+    order's hold ended, while a buyer who came after the end took the seat (the places alone would
+    still fit). The clock is set back to replay the finalize's moment."""
+    started = events.clock.now()
+    created = await book(events, [seats(CONCERT_DATE, (A1, STALLS))], 3000, "two-phase")
+    events.clock.advance(HOLD + timedelta(seconds=1))
+    await book(events, [seats(CONCERT_DATE, (A1, STALLS))], 3000)
+    events.clock.set(started + HOLD - timedelta(seconds=1))
+    r = await finalize(events, created["id"], completed=True)
+    assert r.status_code == 422, r.text
+    assert "seat A1 (6001) is already taken" in error_text(r)
+    assert await seat_claims(events) == [(CONCERT_DATE, A1, True)]
+    assert await date_usage(events, CONCERT_DATE) == (1, 1)  # the other's sale, our hold
+
+
 async def test_a_late_finalize_of_a_seat_someone_else_took_is_refused(events):
     created = await book(events, [seats(CONCERT_DATE, (A1, STALLS))], 3000, "two-phase")
     events.clock.advance(HOLD + timedelta(seconds=1))
@@ -154,6 +170,18 @@ async def test_cancelling_every_seat_cancels_the_item(events):
     assert r.json()["order"]["items"][0]["cancelled"] is True
     assert await seat_claims(events) == []
     assert await date_usage(events, CONCERT_DATE) == (0, 0)
+
+
+async def test_a_seat_cancellation_that_leaves_fewer_than_the_minimum_is_refused(kasse):
+    catalog = event_catalog(open_day(kasse.clock), kasse.instance.tz)
+    concert = next(e for e in catalog["events"] if e["id"] == 63)
+    concert["min_seats"] = 2
+    await kasse.load(catalog)
+    placed = await book(kasse, [seats(CONCERT_DATE, (A1, STALLS), (A2, STALLS))], 6000)
+    r = await cancel_seats(kasse, placed, (placed["items"][0]["id"], A1), who="reseller")
+    assert r.status_code == 422, r.text
+    assert "1 seats would be left, event date 630 needs at least 2" in error_text(r)
+    assert await seat_claims(kasse) == [(CONCERT_DATE, A1, True), (CONCERT_DATE, A2, True)]
 
 
 async def test_a_seat_the_item_does_not_have_is_refused_and_nothing_changes(events):

@@ -72,7 +72,16 @@ BAD_ITEMS = [
     (quantities(LECTURE_DATE, {REGULAR: 1}), "has a single price: book a quantity"),
     (quantity(WORKSHOP_DATE, 2), "has scale prices: book quantities"),
     (quantities(WORKSHOP_DATE, {STALLS: 1}), f"{STALLS} is not a scale price of event date"),
-    (quantities(WORKSHOP_DATE, {REGULAR: -1, GROUP: 1}), "negative count"),
+    (quantities(WORKSHOP_DATE, {REGULAR: -1, GROUP: 1}), "greater than or equal to 0"),
+    (
+        {"type": "Event", "attributes": {"id": WORKSHOP_DATE, "quantities": {"²": 1}}},
+        "String should match pattern",
+    ),
+    (
+        {"type": "Event", "attributes": {"id": WORKSHOP_DATE, "quantities": {"071": 1}}},
+        "String should match pattern",
+    ),
+    (quantities(WORKSHOP_DATE, {REGULAR: 10**4300 - 1}), "less than or equal to 10000"),
     (quantities(WORKSHOP_DATE, {REGULAR: 0}), "at least one participant"),
     (quantities(WORKSHOP_DATE, {REGULAR: 7}), "has 6 places in all"),
     (quantity(CONCERT_DATE, 2), "has a seating plan: book its seats"),
@@ -96,7 +105,8 @@ BAD_ITEMS = [
 @pytest.mark.parametrize(("item", "message"), BAD_ITEMS, ids=[m for _, m in BAD_ITEMS])
 async def test_a_bad_event_item_is_refused_naming_it(events, item, message):
     errors = await refused(events, [quantity(LECTURE_DATE, 1), item], 800 + 100)
-    assert any(e.startswith("items[1]: ") and message in e for e in errors), errors
+    # the planner's problems name "items[1]: ...", the wire schema's "items.1.Event...: ..."
+    assert any(e.startswith(("items[1]: ", "items.1.")) and message in e for e in errors), errors
 
 
 async def test_every_problem_of_an_order_is_reported_at_once(events):
@@ -139,3 +149,10 @@ async def test_a_full_date_refuses_more_participants(events):
     assert r.status_code == 422, r.text
     assert r.json()["errors"] == ["date 610: 1 places wanted, 0 left"]
     assert await date_usage(events, LECTURE_DATE) == (5, 0)
+
+
+async def test_max_per_registration_counts_every_item_of_the_order(events):
+    errors = await refused(events, [quantity(LECTURE_DATE, 3), quantity(LECTURE_DATE, 2)], 4000)
+    assert errors == [
+        f"event date {LECTURE_DATE} takes at most 3 participants per order, the items give 5"
+    ]

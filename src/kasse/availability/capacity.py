@@ -277,21 +277,22 @@ async def release_sold(session: AsyncSession, returned: Mapping[SlotKey, int]) -
     )
 
 
-async def give_back_places(
-    session: AsyncSession, order_item_id: int, returned: Mapping[SlotKey, int], *, sold: bool
+async def shrink_item_places(
+    session: AsyncSession, order_item_id: int, returned: Mapping[SlotKey, int], *, held: bool
 ) -> None:
-    """Part of an order item's places given back (some seats of it cancelled): its draws shrink,
-    and so do the places it sold (``sold``) or holds."""
+    """Part of an order item's places given back (some of its seats cancelled): its draws shrink,
+    and so do its holds (``held``); sold places go back through :func:`release_sold`."""
     for (quota_id, start_at), places in sorted(returned.items()):
-        of_item = (
-            CapacityDraw.order_item_id == order_item_id,
-            CapacityDraw.quota_id == quota_id,
-            CapacityDraw.start_at == start_at,
-        )
         await session.execute(
-            update(CapacityDraw).where(*of_item).values(quantity=CapacityDraw.quantity - places)
+            update(CapacityDraw)
+            .where(
+                CapacityDraw.order_item_id == order_item_id,
+                CapacityDraw.quota_id == quota_id,
+                CapacityDraw.start_at == start_at,
+            )
+            .values(quantity=CapacityDraw.quantity - places)
         )
-        if not sold:
+        if held:
             await session.execute(
                 update(ReservationHold)
                 .where(
@@ -301,8 +302,6 @@ async def give_back_places(
                 )
                 .values(quantity=ReservationHold.quantity - places)
             )
-    if sold:
-        await release_sold(session, returned)
 
 
 async def record_draws(session: AsyncSession, draws: Mapping[int, Mapping[SlotKey, int]]) -> None:

@@ -77,6 +77,10 @@ def _pick(date: DateIn, event: EventIn, name: str, default: Any) -> Any:
 
 
 def resolve(event: EventIn, date: DateIn) -> ResolvedDate:
+    # prices come as a pair: a date that prices itself does not mix in its event's prices
+    own_prices = date.prices is not None or date.scale_prices is not None
+    own = (date.prices or [], date.scale_prices or [])
+    inherited = (event.prices or [], event.scale_prices or [])
     bookable = _pick(date, event, "bookable", True)
     reseller = _pick(date, event, "bookable_reseller", None)
     return ResolvedDate(
@@ -86,8 +90,8 @@ def resolve(event: EventIn, date: DateIn) -> ResolvedDate:
         max_seats=_pick(date, event, "max_seats", None),
         max_per_registration=_pick(date, event, "max_per_registration", None),
         seating_id=_pick(date, event, "seating_id", None),
-        prices=[p.model_dump() for p in _pick(date, event, "prices", [])],
-        scale_prices=list(_pick(date, event, "scale_prices", [])),
+        prices=[p.model_dump() for p in (own if own_prices else inherited)[0]],
+        scale_prices=list((own if own_prices else inherited)[1]),
         bookable_public=bookable,
         bookable_reseller=bookable if reseller is None else reseller,
         registerable=_pick(date, event, "registerable", False),
@@ -100,6 +104,10 @@ def _date_problems(
     problems: list[str] = []
     if not rules.prices and not rules.scale_prices:
         problems.append(f"{where}: a date needs prices or scale_prices")
+    if rules.prices and rules.scale_prices:
+        problems.append(f"{where}: a date has prices or scale_prices, not both")
+    if rules.prices and all(p["optional"] for p in rules.prices):
+        problems.append(f"{where}: every price is optional: nothing would be charged")
     ids = [p.id for p in rules.scale_prices]
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:

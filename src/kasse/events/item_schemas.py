@@ -3,14 +3,17 @@ shapes) and as every order shows them."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field, StrictInt, StringConstraints
 
 from kasse.core.wire import Id
 from kasse.items.schemas import BarcodeOut, OrderItemOut
 from kasse.reservations.schemas import MAX_QUANTITY, Quantity
 from kasse.tickets.schemas import LocationOut
+
+# a scale price id as a JSON object key: decimal digits, no sign, no leading zero
+ScalePriceKey = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,9}$")]
 
 
 class EventSeatIn(BaseModel):
@@ -23,7 +26,9 @@ class EventAttributesIn(BaseModel):
 
     id: Id = Field(description="the date's id")
     quantity: Quantity | None = None
-    quantities: dict[str, StrictInt] | None = Field(default=None, max_length=100)
+    quantities: dict[ScalePriceKey, Annotated[StrictInt, Field(ge=0, le=MAX_QUANTITY)]] | None = (
+        Field(default=None, max_length=100)
+    )
     seats: list[EventSeatIn] | None = Field(default=None, max_length=MAX_QUANTITY)
     reservations: list[str] = Field(default_factory=list, max_length=MAX_QUANTITY)
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kasse.catalog.date_quotas import date_slot
 from kasse.catalog.snapshot import Catalog
 from kasse.core.auth import Principal
+from kasse.core.errors import Unprocessable
 from kasse.core.times import render
 from kasse.events.barcodes import EventBarcode, event_barcodes, issue_event_barcodes
 from kasse.events.item_schemas import EventAttributesIn, EventBookingOut, EventItemIn, EventItemOut
@@ -46,8 +47,10 @@ class EventKind(ItemKind[EventAttributesIn, EventPlan, EventBookingState]):
         """The reservations the items redeem, by token."""
         return await reservations_by_token(ctx, (t for item in items for t in item.reservations))
 
-    def problems_together(self, items: Sequence[EventAttributesIn]) -> list[str]:
-        return problems_together(items)
+    def problems_together(
+        self, ctx: RequestContext, items: Sequence[EventAttributesIn]
+    ) -> list[str]:
+        return problems_together(ctx, items)
 
     def plan(
         self,
@@ -74,6 +77,13 @@ class EventKind(ItemKind[EventAttributesIn, EventPlan, EventBookingState]):
     ) -> SeatsReleased:
         """The booking keeps its other seats; a group price stays while any seat does."""
         booking = state.booking
+        date = ctx.catalog.events.dates.get(booking.date_id)
+        left = len(booking.seats) - len(seat_ids)
+        if date is not None and left < date.row.min_seats:
+            raise Unprocessable(
+                f"order item {booking.order_item_id}: {left} seats would be left, "
+                f"event date {date.id} needs at least {date.row.min_seats}"
+            )
         cancelled = Counter(s["scale_price_id"] for s in booking.seats if s["seat_id"] in seat_ids)
         freed = 0
         lines = []

@@ -61,8 +61,9 @@ class EventPlan(ItemPlan):
     seats: dict[int, int] = field(default_factory=dict)
 
 
-def problems_together(items: Sequence[EventAttributesIn]) -> list[str]:
-    """A reservation redeemed twice, or one seat of a date booked by two items."""
+def problems_together(ctx: RequestContext, items: Sequence[EventAttributesIn]) -> list[str]:
+    """A reservation redeemed twice, one seat of a date booked by two items, or more
+    participants of a date than it takes per order (``max_per_registration``)."""
     tokens = Counter(token for item in items for token in item.reservations)
     problems = [f"reservation {t} is redeemed more than once" for t, n in tokens.items() if n > 1]
     seats = Counter((item.id, seat.seat_id) for item in items for seat in item.seats or [])
@@ -71,7 +72,29 @@ def problems_together(items: Sequence[EventAttributesIn]) -> list[str]:
         for (date, seat), n in sorted(seats.items())
         if n > 1
     ]
+    per_date: Counter[int] = Counter()
+    items_of_date: Counter[int] = Counter()
+    for item in items:
+        per_date[item.id] += _participants_given(item)
+        items_of_date[item.id] += 1
+    for date_id, participants in sorted(per_date.items()):
+        date = ctx.catalog.events.dates.get(date_id)
+        limit = date.row.max_per_registration if date else None
+        # one item over the limit is that item's problem (``participant_problems``)
+        if limit is not None and participants > limit and items_of_date[date_id] > 1:
+            problems.append(
+                f"event date {date_id} takes at most {limit} participants per order, "
+                f"the items give {participants}"
+            )
     return problems
+
+
+def _participants_given(item: EventAttributesIn) -> int:
+    if item.seats is not None:
+        return len(item.seats)
+    if item.quantities is not None:
+        return sum(item.quantities.values())
+    return item.quantity or 0
 
 
 def _title(ctx: RequestContext, texts: dict[str, Any]) -> str:
@@ -169,13 +192,10 @@ def _quantities(
 ) -> dict[int, int]:
     counts: dict[int, int] = {}
     for key, count in (item.quantities or {}).items():
-        price_id = int(key) if key.isdigit() else None
-        if price_id is None or price_id not in date.scale_prices:
+        if int(key) not in date.scale_prices:
             problems.add(f"quantities: {key} is not a scale price of event date {date.id}")
-        elif count < 0:
-            problems.add(f"quantities: scale price {key} has a negative count")
         elif count > 0:
-            counts[price_id] = count
+            counts[int(key)] = count
     return counts
 
 

@@ -120,7 +120,7 @@ class ItemKind(ABC, Generic[AttributesT, PlanT, SaleT]):
         reservations they redeem, say); the plans themselves read nothing."""
         return None
 
-    def problems_together(self, items: Sequence[AttributesT]) -> list[str]:
+    def problems_together(self, ctx: RequestContext, items: Sequence[AttributesT]) -> list[str]:
         """Problems of this kind's items taken together (one reservation redeemed twice)."""
         return []
 

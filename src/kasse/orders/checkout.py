@@ -80,7 +80,7 @@ async def _plan_items(
     prefetched: dict[str, Any] = {}
     for type_, given in attributes.items():
         kind = KINDS[type_]
-        problems += kind.problems_together(given)
+        problems += kind.problems_together(ctx, given)
         prefetched[type_] = await kind.prefetch(ctx, given)
     planned: list[PlannedItem] = []
     for position, item in enumerate(body.items):

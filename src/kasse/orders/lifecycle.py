@@ -8,7 +8,8 @@ Then, where needed, the coupon codes' locks and last the quota slots' (the globa
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,12 +17,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.availability.capacity import (
+    SlotKey,
     draws_of,
     drop_order_item_holds,
     extend_order_item_holds,
-    give_back_places,
     lock_slots,
     release_sold,
+    shrink_item_places,
 )
 from kasse.availability.seats import (
     claim_rows,
@@ -246,15 +248,31 @@ async def _finalize(ctx: RequestContext, order_ref: str, body: FinalizeIn) -> Sh
 # -- cancel ---------------------------------------------------------------------------------------
 
 
-async def _release(ctx: RequestContext, order: Order, items: list[OrderItem]) -> None:
+async def _release(
+    ctx: RequestContext,
+    order: Order,
+    items: list[OrderItem],
+    parts: Sequence[tuple[OrderItem, Any, set[int]]] = (),
+) -> None:
     """Give the places of ``items`` back (sold places of a binding order, holds of a created
-    one) once every kind agreed (a coupon that paid another order refuses); and give the coupons
-    that paid what no active item costs any more back (see ``coupons/ledger.py``, ``give_back``)."""
+    one), and those of the seats ``parts`` lose (the items keep their other seats), once every
+    kind agreed (a coupon that paid another order refuses); and give the coupons that paid what no
+    active item costs any more back (see ``coupons/ledger.py``, ``give_back``). Sold places go
+    back in one statement in the slots' lock order."""
     item_ids = [i.id for i in items]
     for type_, ids in _by_kind(items).items():
         await KINDS[type_].release(ctx, ids)
-    if order.status == "finalized":
-        await release_sold(ctx.session, await draws_of(ctx.session, item_ids))
+    sold = order.status == "finalized"
+    returned: Counter[SlotKey] = Counter(await draws_of(ctx.session, item_ids) if sold else {})
+    for item, sale, seats in parts:
+        released = await KINDS[item.type].release_seats(ctx, sale, seats)
+        item.price_cents -= released.price_cents
+        await shrink_item_places(ctx.session, item.id, released.slots, held=not sold)
+        await drop_seat_claims(ctx.session, order_item_ids=[item.id], only_seats=seats)
+        if sold:
+            returned.update(released.slots)
+    if sold:
+        await release_sold(ctx.session, returned)
     else:
         await drop_order_item_holds(ctx.session, item_ids)
     await drop_seat_claims(ctx.session, order_item_ids=item_ids)
@@ -285,36 +303,33 @@ async def _items_to_cancel(
     return [rows[i] for i in dict.fromkeys(item_ids)]
 
 
-async def _release_seats(ctx: RequestContext, order: Order, seats: dict[int, set[int]]) -> None:
-    """Cancel single seats of items; an item losing every seat is cancelled as a whole."""
+async def _seat_cancellations(
+    ctx: RequestContext, order: Order, seats: dict[int, set[int]]
+) -> tuple[list[OrderItem], list[tuple[OrderItem, Any, set[int]]]]:
+    """The items whose every seat is cancelled (cancelled whole) and the items keeping some, with
+    their rows and the seats they lose; every problem at once."""
     items = await _items_to_cancel(ctx, order, list(seats))
+    sales: dict[int, Any] = {}
+    for type_, ids in _by_kind(items).items():
+        sales.update(await KINDS[type_].load(ctx.session, ctx.catalog, ids))
     problems: list[str] = []
-    parts: list[tuple[OrderItem, Any]] = []
     whole: list[OrderItem] = []
+    parts: list[tuple[OrderItem, Any, set[int]]] = []
     for item in items:
-        kind = KINDS[item.type]
-        sale = (await kind.load(ctx.session, ctx.catalog, [item.id]))[item.id]
-        booked = {seat for date_seats in kind.seats_of(sale).values() for seat in date_seats}
+        booked = {
+            s
+            for date_seats in KINDS[item.type].seats_of(sales[item.id]).values()
+            for s in date_seats
+        }
         unknown = sorted(seats[item.id] - booked)
         problems += [f"seat {s} is not a seat of order item {item.id}" for s in unknown]
         if seats[item.id] == booked:
             whole.append(item)
         else:
-            parts.append((item, sale))
+            parts.append((item, sales[item.id], seats[item.id]))
     if problems:
         raise Unprocessable("nothing was cancelled", problems)
-    for item, sale in parts:
-        released = await KINDS[item.type].release_seats(ctx, sale, seats[item.id])
-        item.price_cents -= released.price_cents
-        await give_back_places(
-            ctx.session, item.id, released.slots, sold=order.status == "finalized"
-        )
-        await drop_seat_claims(ctx.session, order_item_ids=[item.id], only_seats=seats[item.id])
-    if whole:
-        await _release(ctx, order, whole)
-    else:
-        still_due = sum(i.price_cents for i in await _active_items(ctx.session, order))
-        await give_back(ctx.session, order.id, still_due)
+    return whole, parts
 
 
 async def cancel_order(
@@ -335,16 +350,19 @@ async def cancel_order(
     both = sorted(set(item_ids or ()) & set(seats or {}))
     if both:
         raise Unprocessable(f"order item {both[0]}: cancel the item or some of its seats, not both")
-    if seats:
-        await _release_seats(ctx, order, seats)
     if item_ids is None and not seats:
         await _release(ctx, order, await _active_items(ctx.session, order))
         order.status = "cancelled"
         order.is_valid = False
         order.cancelled_at = ctx.now
         order.expires_at = None
-    elif item_ids is not None:
-        await _release(ctx, order, await _items_to_cancel(ctx, order, item_ids))
+    else:
+        whole = await _items_to_cancel(ctx, order, item_ids) if item_ids else []
+        parts: list[tuple[OrderItem, Any, set[int]]] = []
+        if seats:
+            losing_all, parts = await _seat_cancellations(ctx, order, seats)
+            whole += losing_all
+        await _release(ctx, order, whole, parts)
     await ctx.session.flush()
     return order
 

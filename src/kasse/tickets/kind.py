@@ -50,7 +50,9 @@ class TicketKind(ItemKind[TicketAttributesIn, TicketPlan, TicketSaleState]):
         """The reservations the items redeem, by token."""
         return await reservations_by_token(ctx, (t for item in items for t in item.reservations))
 
-    def problems_together(self, items: Sequence[TicketAttributesIn]) -> list[str]:
+    def problems_together(
+        self, ctx: RequestContext, items: Sequence[TicketAttributesIn]
+    ) -> list[str]:
         return duplicate_reservations(items)
 
     def plan(
