@@ -340,7 +340,9 @@ async def test_an_expired_two_phase_order_has_no_documents(kasse: Kasse, day: da
 
 async def test_tours_have_no_documents_here(kasse: Kasse, day: date) -> None:
     order = await ordered(kasse, item(3, 1, kasse.local(day, "10:00")))
-    body = await assert_not_found(kasse, f"{ORDERS}/{order['id']}/tours/1.pdf?token={order['token']}")
+    body = await assert_not_found(
+        kasse, f"{ORDERS}/{order['id']}/tours/1.pdf?token={order['token']}"
+    )
     assert "sells no" in body["error"]
 
 
