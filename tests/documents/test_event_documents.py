@@ -17,13 +17,12 @@ from kasse.models import Barcode
 from tests.conftest import Kasse
 from tests.documents.scan import Decoded, decode_pages, page_texts
 from tests.documents.test_routes import (
-    CUSTOMER,
     FORMATS,
     ORDERS,
-    PAYMENT,
     assert_not_found,
     english_day,
     fetch,
+    finalize,
     german_day,
     item,
     pdf_of,
@@ -75,11 +74,7 @@ async def finalized(kasse: Kasse, items: list[dict[str, Any]], total: int) -> di
     """A two-phase order, finalized with the customer and a payment."""
     created = await order(kasse, items, total, who="two-phase")
     assert created.status_code == 200, created.text
-    order_id = created.json()["order"]["id"]
-    body = {"order": {"customer": CUSTOMER, "payment": PAYMENT, "completed": True}}
-    r = await kasse.client.post(
-        f"{ORDERS}/{order_id}/finalize", json=body, headers=kasse.auth("two-phase")
-    )
+    r = await finalize(kasse, created.json()["order"])
     assert r.status_code == 200, r.text
     done: dict[str, Any] = r.json()["order"]
     return done
@@ -249,10 +244,7 @@ async def test_a_booking_has_its_pdf_once_the_order_is_binding(kasse: Kasse, eve
     assert booking["barcodes"] == []
     await assert_not_found(kasse, event_url(draft, booking))
 
-    body = {"order": {"customer": CUSTOMER, "payment": PAYMENT, "completed": True}}
-    r = await kasse.client.post(
-        f"{ORDERS}/{draft['id']}/finalize", json=body, headers=kasse.auth("two-phase")
-    )
+    r = await finalize(kasse, draft)
     assert r.status_code == 200, r.text
     [booking] = event_items(r.json()["order"])
     assert len(booking["barcodes"]) == 2

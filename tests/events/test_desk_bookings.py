@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Kasse
+from tests.documents.test_routes import finalize
 from tests.events.booking import (
     A1,
     A2,
@@ -69,11 +70,7 @@ async def finalized_with_customer(
 ) -> dict[str, Any]:
     created = await order(kasse, items, total, who="two-phase", comment=comment)
     assert created.status_code == 200, created.text
-    order_id = created.json()["order"]["id"]
-    body = {"order": {"customer": CUSTOMER, "completed": True}}
-    r = await kasse.client.post(
-        f"{ORDERS}/{order_id}/finalize", json=body, headers=kasse.auth("two-phase")
-    )
+    r = await finalize(kasse, created.json()["order"], customer=CUSTOMER)
     assert r.status_code == 200, r.text
     done: dict[str, Any] = r.json()["order"]
     return done

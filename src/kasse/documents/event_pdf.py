@@ -20,6 +20,7 @@ from kasse.documents.layout import (
     draw_footer,
     mm,
     render_pages,
+    write_museum,
 )
 
 LABELS: dict[Locale, dict[str, str]] = {
@@ -61,9 +62,7 @@ def render_event_pdf(pages: Sequence[EventPage]) -> bytes:
 def _draw_place(canvas: Canvas, page: EventPage) -> None:
     labels = LABELS[page.locale]
     cursor = Cursor(canvas, MARGIN, PAGE_HEIGHT - MARGIN, CONTENT_WIDTH)
-    cursor.write(page.museum_name, BOLD, 16)
-    for line in page.location.lines():
-        cursor.write(line, REGULAR, 10)
+    write_museum(cursor, page.museum_name, page.location)
     cursor.y -= 8 * mm
     cursor.write(labels["booking"], REGULAR, 12)
     cursor.write(page.event_title, BOLD, 20)

@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from kasse.documents.barcodes import code39_symbol, ean13_symbol
-from kasse.documents.data import BarcodeMethod
+from kasse.documents.data import BarcodeMethod, Location
 from kasse.documents.formatting import pdf_text, wrap
 
 mm: float = _mm  # reportlab ships no type hints
@@ -73,6 +73,13 @@ class Cursor:
             self.y -= leading
             self.canvas.drawString(self.x, self.y, line)
         self.y -= space_after
+
+
+def write_museum(cursor: Cursor, name: str, location: Location) -> None:
+    """The museum the document is of, and its address: the head of every page."""
+    cursor.write(name, BOLD, 16)
+    for line in location.lines():
+        cursor.write(line, REGULAR, 10)
 
 
 def draw_barcode(canvas: Canvas, value: str, method: BarcodeMethod, top: float) -> float:

@@ -24,6 +24,7 @@ from kasse.documents.layout import (
     draw_footer,
     mm,
     render_pages,
+    write_museum,
 )
 
 PORTRAIT_WIDTH, PORTRAIT_HEIGHT = 30 * mm, 40 * mm
@@ -81,9 +82,7 @@ def _draw_ticket(canvas: Canvas, page: TicketPage) -> None:
 
 def _write_details(cursor: Cursor, page: TicketPage) -> None:
     labels = LABELS[page.locale]
-    cursor.write(page.museum_name, BOLD, 16)
-    for line in page.location.lines():
-        cursor.write(line, REGULAR, 10)
+    write_museum(cursor, page.museum_name, page.location)
     cursor.y -= 8 * mm
     cursor.write(page.ticket_title, BOLD, 20)
     if page.ticket_sub_title:

@@ -25,6 +25,7 @@ from kasse.documents.layout import (
     draw_qr,
     mm,
     render_pages,
+    write_museum,
 )
 
 CODE_FONT, CODE_SIZE = "Courier-Bold", 28.0  # fixed width: the groups line up as typed
@@ -69,9 +70,7 @@ def render_voucher_pdf(pages: Sequence[VoucherPage]) -> bytes:
 def _draw_voucher(canvas: Canvas, page: VoucherPage) -> None:
     labels = LABELS[page.locale]
     cursor = Cursor(canvas, MARGIN, PAGE_HEIGHT - MARGIN, CONTENT_WIDTH)
-    cursor.write(page.museum_name, BOLD, 16)
-    for line in page.location.lines():
-        cursor.write(line, REGULAR, 10)
+    write_museum(cursor, page.museum_name, page.location)
     cursor.y -= 10 * mm
     cursor.write(labels["voucher"], REGULAR, 12)
     cursor.write(page.coupon_title, BOLD, 22)
