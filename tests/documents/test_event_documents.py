@@ -274,6 +274,27 @@ async def test_a_cancelled_booking_has_no_pdf_and_the_others_keep_theirs(
     await assert_not_found(kasse, event_url(done, kept))
 
 
+async def test_a_cancelled_seat_leaves_the_pdf_and_the_invoice(kasse: Kasse, events: date) -> None:
+    done = await finalized(kasse, [seats(CONCERT_DATE, (A1, STALLS), (B1, CIRCLE))], 5000)
+    [booking] = event_items(done)
+    cancel = {"seats": [{"order_item_id": done["items"][0]["id"], "seat_id": B1}]}
+    r = await kasse.client.post(
+        f"{ORDERS}/{done['id']}/cancellations", json=cancel, headers=kasse.auth("two-phase")
+    )
+    assert r.status_code == 200, r.text
+    seat_of = await seat_of_barcode(kasse)
+    [kept] = [c for c in booking["barcodes"] if seat_of.get(c["barcode"]) == A1]
+
+    pdf = await pdf_of(kasse, event_url(done, booking))
+    assert decode_pages(pdf) == [[Decoded(kept["barcode"], FORMATS[kept["method"]])]]
+    [text] = page_texts(pdf)
+    assert "Platz: A1 (Reihe 1), Parkett" in text and "Rang" not in text
+    day = events.strftime("%d.%m.%Y")
+    assert (await invoice_of(kasse, done)).lines == [
+        InvoiceLine(f"Konzert – Parkett – {day}, 19:00", 1, 3000, 3000, 0.0, True)
+    ]
+
+
 # --- the invoice ---------------------------------------------------------------------------------
 
 
