@@ -38,7 +38,8 @@ ANNUAL_PASS = PASS
 PRICES = {1: 1200, 3: 1400, 5: 1800, 6: 1900, ANNUAL_PASS: PASS_PRICE}
 LECTURE = 1  # the demo's lecture
 LECTURE_DATE = 101  # the demo lecture's first date (one price, 8 EUR)
-EVENT_PRICES = {LECTURE_DATE: 800}
+DESK_DATE = 102  # its second, whose bookings the cash desk lists: one of a customer's institution
+EVENT_PRICES = {LECTURE_DATE: 800, DESK_DATE: 800}
 
 
 @dataclass(frozen=True)
@@ -194,12 +195,12 @@ class World:
         order: dict[str, Any] = self.made["order"]
         return order
 
-    async def event_order(self) -> dict[str, Any]:
-        """The demo's lecture for two, booked for a customer of an institution."""
-        if "event_order" not in self.made:
-            lecture = {"type": "Event", "attributes": {"id": LECTURE_DATE, "quantity": 2}}
-            self.made["event_order"] = await self.finalized(lecture, customer=DESK_CUSTOMER)
-        order: dict[str, Any] = self.made["event_order"]
+    async def desk_order(self) -> dict[str, Any]:
+        """The lecture's second date for two, booked for a customer of an institution."""
+        if "desk_order" not in self.made:
+            lecture = {"type": "Event", "attributes": {"id": DESK_DATE, "quantity": 2}}
+            self.made["desk_order"] = await self.finalized(lecture, customer=DESK_CUSTOMER)
+        order: dict[str, Any] = self.made["desk_order"]
         return order
 
     async def barcode(self) -> str:
@@ -549,8 +550,8 @@ async def _passbook(w: World, e: Example | None) -> httpx.Response:
 
 @call("GET /api/v4/orders/:order_id/events/:event_id.pdf")
 async def _event_pdf(w: World, e: Example | None) -> httpx.Response:
-    order = await w.event_order()
-    booking = order["items"][0]["attributes"]["id"]
+    order = await w.order()
+    [booking] = [i["attributes"]["id"] for i in order["items"] if i["type"] == "Event"]
     return await w.document(f"/orders/{order['id']}/events/{booking}.pdf", order["token"])
 
 
@@ -565,8 +566,8 @@ async def _invoice(w: World, e: Example | None) -> httpx.Response:
 
 @call("GET /api/v4/events/:event_id/dates/:date_id/bookings")
 async def _date_bookings(w: World, e: Example | None) -> httpx.Response:
-    await w.event_order()
-    return await w.get(f"/events/{LECTURE}/dates/{LECTURE_DATE}/bookings", "cashpoint")
+    await w.desk_order()
+    return await w.get(f"/events/{LECTURE}/dates/{DESK_DATE}/bookings", "cashpoint")
 
 
 # --- annual passes -----------------------------------------------------------------------------
