@@ -36,7 +36,6 @@ EXHIBITION_TICKET = 5  # a time-slot ticket of an exhibition, with content and l
 COMBINED, SUB_TICKET = 6, 61
 ANNUAL_PASS = PASS
 PRICES = {1: 1200, 3: 1400, 5: 1800, 6: 1900, ANNUAL_PASS: PASS_PRICE}
-LECTURE = 1  # the demo's lecture
 LECTURE_DATE = 101  # the demo lecture's first date (one price, 8 EUR)
 DESK_DATE = 102  # its second, whose bookings the cash desk lists: one of a customer's institution
 EVENT_PRICES = {LECTURE_DATE: 800, DESK_DATE: 800}
