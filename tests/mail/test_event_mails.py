@@ -52,7 +52,7 @@ TEXTS = {
     "de": (
         "Ihre Buchungsbestätigungen hängen als PDF an, eine Datei je Veranstaltungsbuchung.",
         "2. 2 × Das Gold der Inka – 16,00 €",
-        "3. 1 × Barockmusik im Lichthof – 35,00 €",
+        "3. 1 × Barockmusik der Anden – 35,00 €",
         "Museum für Kunst und Geschichte, Bodestraße, 10178 Berlin",
         "Plätze: A1 (Reihe A), Parkett",
         "Buchungsbestätigung (PDF): ",
@@ -62,7 +62,7 @@ TEXTS = {
     "en": (
         "Your booking confirmations are attached as PDF files, one per event booking.",
         "2. 2 × The Gold of the Incas – €16.00",
-        "3. 1 × Baroque music in the atrium – €35.00",
+        "3. 1 × Baroque music of the Andes – €35.00",
         "Museum für Kunst und Geschichte, Bodestraße, 10178 Berlin",
         "Seats: A1 (row A), Parkett",  # the seating plan names its categories once
         "Booking confirmation (PDF): ",
@@ -119,7 +119,7 @@ async def test_the_payment_link_of_event_bookings_says_their_places_are_held(
     body = text_of(mail)
     for text in (
         "Bis dahin halten wir die Plätze für Sie frei.",
-        "1. 1 × Barockmusik im Lichthof – 35,00 €",
+        "1. 1 × Barockmusik der Anden – 35,00 €",
         "Plätze: A1 (Reihe A), Parkett",
         "Betrag: 35,00 €",
     ):
