@@ -120,9 +120,11 @@ class ApiToken:
 
     def get(self, case: schemathesis.Case, ctx: AuthContext) -> str:
         # Turnstiles and scanners (the v3 entry paths, /api/v4/entry) scan with cash point
-        # tokens; everything else as a reseller.
+        # tokens, and the cash desk reads a date's bookings with one; everything else as a
+        # reseller.
         scanning = case.path.startswith(("/api/v3/", "/api/v4/entry/"))
-        return TOKENS["cashpoint" if scanning else "reseller"]
+        desk = case.path.endswith("/bookings")
+        return TOKENS["cashpoint" if scanning or desk else "reseller"]
 
     def set(self, case: schemathesis.Case, data: str, ctx: AuthContext) -> None:
         if case.headers is None:

@@ -39,6 +39,7 @@ from kasse.documents import mails as _order_mails  # noqa: F401  (registers the 
 from kasse.documents.routes import router as documents_router
 from kasse.entry.routes import router as entry_router
 from kasse.entry.routes import v4_router as entry_v4_router
+from kasse.events.desk import router as event_desk_router
 from kasse.events.reservation_routes import router as event_reservations_router
 from kasse.events.routes import router as events_router
 from kasse.health.routes import router as health_router
@@ -51,9 +52,9 @@ from kasse.shop.routes import router as shop_router
 
 API_PREFIX = "/api/v4"
 # Operations of these tags need a token; every other one also answers the public (no token).
-TOKEN_REQUIRED_TAGS = frozenset({"reservations", "orders", "entry"})
+TOKEN_REQUIRED_TAGS = frozenset({"reservations", "orders", "entry", "bookings"})
 # Answers of these tags carry order and reservation tokens, barcodes or personal data: no-store.
-NO_STORE_TAGS = frozenset({"reservations", "orders", "documents", "annual", "entry"})
+NO_STORE_TAGS = frozenset({"reservations", "orders", "documents", "annual", "entry", "bookings"})
 
 log = logging.getLogger("kasse")
 
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(annual_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(shop_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(entry_v4_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(event_desk_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     # Turnstiles and scanners speak the go~mus v3 entry paths.
     app.include_router(entry_router, prefix="/api/v3", responses=ERROR_RESPONSES)
     app.include_router(catalog_v3_router, prefix="/api/v3", responses=ERROR_RESPONSES)

@@ -37,7 +37,8 @@ COMBINED, SUB_TICKET = 6, 61
 ANNUAL_PASS = PASS
 PRICES = {1: 1200, 3: 1400, 5: 1800, 6: 1900, ANNUAL_PASS: PASS_PRICE}
 LECTURE_DATE = 101  # the demo lecture's first date (one price, 8 EUR)
-EVENT_PRICES = {LECTURE_DATE: 800}
+DESK_DATE = 102  # its second, whose bookings the cash desk lists: one of a customer's institution
+EVENT_PRICES = {LECTURE_DATE: 800, DESK_DATE: 800}
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,9 @@ class World:
     def at(self, clock_time: str) -> str:
         return self.kasse.local(self.day, clock_time)
 
-    async def finalized(self, *items: dict[str, Any]) -> dict[str, Any]:
+    async def finalized(
+        self, *items: dict[str, Any], customer: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """A two-phase order of ``items``, finalized with customer and payment."""
         total = sum(
             (EVENT_PRICES if i["type"] == "Event" else PRICES)[i["attributes"]["id"]]
@@ -165,7 +168,9 @@ class World:
         )
         assert created.status_code == 200, created.text
         order_id = created.json()["order"]["id"]
-        finalize = {"order": {"customer": CUSTOMER, "payment": PAYMENT, "completed": True}}
+        finalize = {
+            "order": {"customer": customer or CUSTOMER, "payment": PAYMENT, "completed": True}
+        }
         finalized = await self.kasse.client.post(
             f"{V4}/orders/{order_id}/finalize", json=finalize, headers=self.kasse.auth("two-phase")
         )
@@ -187,6 +192,14 @@ class World:
                 {"type": "Event", "attributes": {"id": LECTURE_DATE, "quantity": 2}},
             )
         order: dict[str, Any] = self.made["order"]
+        return order
+
+    async def desk_order(self) -> dict[str, Any]:
+        """The lecture's second date for two, booked for a customer of an institution."""
+        if "desk_order" not in self.made:
+            lecture = {"type": "Event", "attributes": {"id": DESK_DATE, "quantity": 2}}
+            self.made["desk_order"] = await self.finalized(lecture, customer=DESK_CUSTOMER)
+        order: dict[str, Any] = self.made["desk_order"]
         return order
 
     async def barcode(self) -> str:
@@ -245,6 +258,7 @@ CUSTOMER = {
     "addr_country": "DE",
 }
 PAYMENT = {"payment_id": "PAY-9988", "provider_id": "creditcard", "provider_name": "VISA"}
+DESK_CUSTOMER = CUSTOMER | {"addr_institution": "Wayne Industries"}
 ANNUAL_CUSTOMER = {
     "name": "Adrian",
     "surname": "Fuhrmann",
@@ -533,10 +547,26 @@ async def _passbook(w: World, e: Example | None) -> httpx.Response:
     return await w.document(f"{path}.pkpass", order["token"])
 
 
+@call("GET /api/v4/orders/:order_id/events/:event_id.pdf")
+async def _event_pdf(w: World, e: Example | None) -> httpx.Response:
+    order = await w.order()
+    [booking] = [i["attributes"]["id"] for i in order["items"] if i["type"] == "Event"]
+    return await w.document(f"/orders/{order['id']}/events/{booking}.pdf", order["token"])
+
+
 @call("GET /api/v4/orders/:order_id/invoice.pdf")
 async def _invoice(w: World, e: Example | None) -> httpx.Response:
     order = await w.order()
     return await w.document(f"/orders/{order['id']}/invoice.pdf", order["token"])
+
+
+# --- the cash desk -------------------------------------------------------------------------------
+
+
+@call("GET /api/v4/events/:event_id/dates/:date_id/bookings")
+async def _date_bookings(w: World, e: Example | None) -> httpx.Response:
+    await w.desk_order()
+    return await w.get(f"/events/{LECTURE}/dates/{DESK_DATE}/bookings", "cashpoint")
 
 
 # --- annual passes -----------------------------------------------------------------------------

@@ -338,13 +338,12 @@ async def test_an_expired_two_phase_order_has_no_documents(kasse: Kasse, day: da
     await assert_not_found(kasse, ticket_url(order, sales(order)[0]))
 
 
-async def test_events_and_tours_have_no_documents_here(kasse: Kasse, day: date) -> None:
+async def test_tours_have_no_documents_here(kasse: Kasse, day: date) -> None:
     order = await ordered(kasse, item(3, 1, kasse.local(day, "10:00")))
-    for kind in ("events", "tours"):
-        body = await assert_not_found(
-            kasse, f"{ORDERS}/{order['id']}/{kind}/1.pdf?token={order['token']}"
-        )
-        assert "sells no" in body["error"]
+    body = await assert_not_found(
+        kasse, f"{ORDERS}/{order['id']}/tours/1.pdf?token={order['token']}"
+    )
+    assert "sells no" in body["error"]
 
 
 # --- invoice -------------------------------------------------------------------------------------

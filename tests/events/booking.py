@@ -13,6 +13,7 @@ from sqlalchemy import select
 from kasse.availability.capacity import usage_of
 from kasse.catalog.date_quotas import date_slot
 from kasse.models import SeatClaim
+from tests.conftest import open_day
 
 WEEK = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 LECTURE, WORKSHOP, CONCERT = 61, 62, 63
@@ -185,3 +186,18 @@ async def seat_claims(kasse: Any) -> list[tuple[int, int, bool]]:
             )
         )
         return [(d, s, until is None) for d, s, until in rows]
+
+
+async def load_events(kasse: Any, **museum: Any) -> date:
+    """The test museum (with ``museum``'s fields changed) and its events on an open day a week
+    ahead; the day."""
+    day = open_day(kasse.clock)
+    catalog = event_catalog(day, kasse.instance.tz)
+    catalog["museums"][0].update(museum)
+    await kasse.load(catalog)
+    return day
+
+
+def event_items(order: dict[str, Any]) -> list[dict[str, Any]]:
+    """The attributes of the order's event items (their bookings), in order."""
+    return [item["attributes"] for item in order["items"] if item["type"] == "Event"]

@@ -1,5 +1,5 @@
-"""GET /orders/barcode/:code: the order of a ticket's barcode or a coupon's code, for callers who
-may see that order."""
+"""GET /orders/barcode/:code: the order of a ticket's or an event booking's barcode or a coupon's
+code, for callers who may see that order."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import httpx
 import pytest
 from tests.conftest import Kasse
 from tests.coupons.helpers import codes_of, coupon_item, ordered
+from tests.events.booking import LECTURE_DATE, book, event_items, load_events, quantity
 from tests.helpers import recorded_statements
 from tests.orders.test_finalize import create, item
 
@@ -25,6 +26,7 @@ class Coded:
 
     buy: Callable[[Kasse, date], Awaitable[tuple[dict[str, Any], str]]]
     other_museum: int
+    owner: str  # the token that bought it
 
 
 async def barcode_of_reseller_order(kasse: Kasse, day: date) -> tuple[dict[str, Any], str]:
@@ -39,17 +41,25 @@ async def code_of_cashpoint_coupon(kasse: Kasse, day: date) -> tuple[dict[str, A
     return order, code
 
 
+async def barcode_of_event_booking(kasse: Kasse, day: date) -> tuple[dict[str, Any], str]:
+    """The second participant's barcode of a reseller's booking of museum 60's lecture."""
+    await load_events(kasse)
+    order = await book(kasse, [quantity(LECTURE_DATE, 2)], 1600)
+    [booking] = event_items(order)
+    return order, booking["barcodes"][1]["barcode"]
+
+
 KINDS = {
-    "ticket barcode": Coded(barcode_of_reseller_order, other_museum=2),
-    "coupon code": Coded(code_of_cashpoint_coupon, other_museum=1),
+    "ticket barcode": Coded(barcode_of_reseller_order, other_museum=2, owner="reseller"),
+    "coupon code": Coded(code_of_cashpoint_coupon, other_museum=1, owner="cashpoint"),
+    "event barcode": Coded(barcode_of_event_booking, other_museum=1, owner="reseller"),
 }
 
 
 @pytest.mark.parametrize("kind", KINDS)
 async def test_the_owner_finds_its_order_by_code(kasse, day, kind):
     order, code = await KINDS[kind].buy(kasse, day)
-    owner = "reseller" if kind == "ticket barcode" else "cashpoint"
-    for who in (owner, "cashpoint", "user"):
+    for who in (KINDS[kind].owner, "cashpoint", "user"):
         r = await kasse.client.get(f"{ORDERS}/barcode/{code}", headers=kasse.auth(who))
         assert r.status_code == 200, r.text
         assert r.json()["order"]["id"] == order["id"]

@@ -52,6 +52,29 @@ class TicketPage:
 
 
 @dataclass(frozen=True, slots=True)
+class EventPage:
+    """One place of an event booking (a participant, or a seat): one barcode, one A4 page."""
+
+    museum_name: str
+    location: Location  # the museum's address
+    event_title: str
+    date_text: str  # "Donnerstag, 12. März 2026"
+    time_text: str  # "18:30–19:30"
+    price_text: str  # "15,00 € (Ermäßigt)"
+    barcode: str
+    barcode_method: BarcodeMethod
+    order_reference: str
+    place_number: int  # this page's place, from 1
+    place_count: int  # the booking's places
+    locale: Locale = "de"
+    event_sub_title: str | None = None
+    duration_text: str | None = None  # "60 Minuten"
+    place_text: str | None = None  # where the event meets: "Lichthof, Bodestraße 1, 10178 Berlin"
+    seat_text: str | None = None  # "A1 (Reihe A), Parkett" on a seating plan
+    customer_reference: str | None = None  # the orderer's own reference, if given
+
+
+@dataclass(frozen=True, slots=True)
 class VoucherPage:
     """One printed coupon: one code, one A4 page."""
 

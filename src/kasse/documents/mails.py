@@ -6,8 +6,9 @@ confirmation of an order cancelled before it went out, the payment link of an or
 longer waiting for its payment. The composer raises :class:`MailObsolete` then, a permanent
 failure: the outbox records the reason and never retries it.
 
-The confirmation attaches one ticket PDF per ticket item and one voucher PDF per coupon item (the
-same files their links serve) and the invoice PDF when the order has one; it lists the codes of
+The confirmation attaches one ticket PDF per ticket item, one booking confirmation per event item
+and one voucher PDF per coupon item (the same files their links serve) and the invoice PDF when the
+order has one; it lists the codes of
 the coupons sold and the coupons that paid. An order with annual passes also gets the link to
 their personalization (``KASSE_PERSONALIZATION_URL`` with the order's personalization token).
 """
@@ -25,12 +26,22 @@ from kasse.catalog.snapshot import load_catalog
 from kasse.core.db import Instance
 from kasse.documents import (
     format_money,
+    render_event_pdf,
     render_invoice_pdf,
     render_ticket_pdf,
     render_voucher_pdf,
 )
 from kasse.documents.data import Locale
+from kasse.documents.event_pages import (
+    event_filename,
+    event_pages,
+    event_place_text,
+    event_times,
+    seat_texts,
+)
+from kasse.documents.events import EventEntry
 from kasse.documents.formatting import group_code, short_code
+from kasse.documents.invoices import invoice_data, invoice_filename
 from kasse.documents.service import (
     DocumentLinks,
     Entry,
@@ -40,8 +51,6 @@ from kasse.documents.service import (
     attendee_names,
     clock_time,
     document_links,
-    invoice_data,
-    invoice_filename,
     load_documents,
     location_text,
     long_date,
@@ -75,7 +84,12 @@ TEXTS: dict[Locale, dict[str, str]] = {
             "Die Gutscheine liegen als PDF bei, eine Datei je Gutscheinposition: zum Ausdrucken "
             "oder Verschenken."
         ),
+        "events_attached": (
+            "Ihre Buchungsbestätigungen hängen als PDF an, eine Datei je Veranstaltungsbuchung."
+        ),
         "names": "Namen",
+        "seats": "Plätze",
+        "booking": "Buchungsbestätigung (PDF)",
         "tickets": "Tickets (PDF)",
         "wallet": "Apple Wallet",
         "info": "Hinweise",
@@ -120,7 +134,12 @@ TEXTS: dict[Locale, dict[str, str]] = {
             "Your gift vouchers are attached as PDF files, one per voucher item: print them out "
             "or give them away."
         ),
+        "events_attached": (
+            "Your booking confirmations are attached as PDF files, one per event booking."
+        ),
         "names": "Names",
+        "seats": "Seats",
+        "booking": "Booking confirmation (PDF)",
         "tickets": "Tickets (PDF)",
         "wallet": "Apple Wallet",
         "info": "Information",
@@ -220,9 +239,24 @@ def _coupon_lines(docs: OrderDocuments, position: int, entry: CouponEntry) -> li
     return [title, *(INDENT + line for line in codes)]
 
 
+def _event_lines(docs: OrderDocuments, position: int, entry: EventEntry) -> list[str]:
+    """ "3. 2 × Barockmusik im Lichthof – 70,00 €", the date, the place and the seats."""
+    booking = entry.booking
+    money = _money(docs, entry.item.price_cents)
+    day, time, _ = event_times(docs, entry)
+    lines = [f"{day}, {time}", event_place_text(docs, entry) or ""]
+    seats = seat_texts(docs, entry)
+    if seats:
+        lines.append(f"{TEXTS[docs.locale]['seats']}: {'; '.join(seats.values())}")
+    title = f"{position}. {booking.quantity} × {booking.title} – {money}"
+    return [title, *(INDENT + line for line in lines if line)]
+
+
 def _entry_lines(docs: OrderDocuments, position: int, entry: Entry) -> list[str]:
     if isinstance(entry, CouponEntry):
         return _coupon_lines(docs, position, entry)
+    if isinstance(entry, EventEntry):
+        return _event_lines(docs, position, entry)
     return _item_lines(docs, position, entry)
 
 
@@ -242,6 +276,9 @@ def _links_of(docs: OrderDocuments, links: DocumentLinks, entry: Entry) -> list[
     if isinstance(entry, CouponEntry):
         link = links.coupons_pdf[docs.coupons.index(entry)]
         return [f"{INDENT}{TEXTS[docs.locale]['coupons']}: {link}"]
+    if isinstance(entry, EventEntry):
+        link = links.events_pdf[docs.events.index(entry)]
+        return [f"{INDENT}{TEXTS[docs.locale]['booking']}: {link}"]
     return _document_lines(docs, entry, links.sales[docs.sales.index(entry)])
 
 
@@ -276,7 +313,7 @@ def personalization_link(docs: OrderDocuments) -> str | None:
 def _subject_key(docs: OrderDocuments) -> str:
     if not docs.coupons:
         return "confirmation_subject"
-    return "mixed_subject" if docs.sales else "coupons_subject"
+    return "mixed_subject" if docs.sales or docs.events else "coupons_subject"
 
 
 def _thanks(docs: OrderDocuments) -> str:
@@ -284,6 +321,8 @@ def _thanks(docs: OrderDocuments) -> str:
     sentences = [texts["thanks"].format(order=docs.order.id)]
     if docs.sales:
         sentences.append(texts["tickets_attached"])
+    if docs.events:
+        sentences.append(texts["events_attached"])
     if docs.coupons:
         sentences.append(texts["coupons_attached"])
     return " ".join(sentences)
@@ -303,7 +342,7 @@ def confirmation_body(docs: OrderDocuments, links: DocumentLinks) -> str:
     personalization = personalization_link(docs)
     if personalization:
         blocks.append(f"{texts['personalize']}\n{personalization}")
-    if docs.sales:
+    if docs.sales or docs.events:
         blocks.append(texts["bring"])
     if docs.coupons:
         blocks.append(texts["redeem"])
@@ -316,6 +355,9 @@ async def _attachments(docs: OrderDocuments) -> list[tuple[str, bytes]]:
     for entry in docs.sales:
         pdf = await asyncio.to_thread(render_ticket_pdf, ticket_pages(docs, entry.sale.id))
         files.append((ticket_filename(docs, entry.sale.id), pdf))
+    for event in docs.events:
+        pdf = await asyncio.to_thread(render_event_pdf, event_pages(docs, event.booking.id))
+        files.append((event_filename(docs, event.booking.id), pdf))
     for coupon in docs.coupons:
         pdf = await asyncio.to_thread(render_voucher_pdf, voucher_pages(docs, coupon.sale.id))
         files.append((voucher_filename(docs, coupon.sale.id), pdf))
@@ -374,7 +416,7 @@ def payment_body(docs: OrderDocuments) -> str:
         _greeting(docs),
         f"{texts['pay'].format(order=docs.order.id)}\n{link}",
         "\n".join(_payment_facts(docs)),
-        texts["hold"] if docs.sales else texts["lapse"],  # coupons hold no places
+        texts["hold"] if docs.sales or docs.events else texts["lapse"],  # coupons hold no places
         "\n\n".join([texts["your_order"], *items]),
         _goodbye(docs),
     ]

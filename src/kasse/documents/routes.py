@@ -1,4 +1,5 @@
-"""HTTP routes of an order's documents: ticket and voucher PDFs, Wallet passes, the invoice.
+"""HTTP routes of an order's documents: ticket, event booking and voucher PDFs, Wallet passes, the
+invoice.
 
 They need the order's token (``?token=``) and no API token, so that a customer can open the
 links of a confirmation mail. Rendering is CPU-bound: it runs in a worker thread, once the
@@ -22,7 +23,10 @@ from kasse.core.redaction import SECRET
 from kasse.core.wire import ParamId
 from kasse.documents import (
     build_pkpass,
+    event_pages,
+    invoices,
     passes,
+    render_event_pdf,
     render_invoice_pdf,
     render_ticket_pdf,
     render_voucher_pdf,
@@ -51,7 +55,8 @@ SaleId = Annotated[ParamId, Path(description="the ticket sale id (attributes.id 
 CouponSaleId = Annotated[
     ParamId, Path(description="the coupon sale id (attributes.id of the item)")
 ]
-BookingId = Annotated[ParamId, Path()]
+BookingId = Annotated[ParamId, Path(description="the event booking id (attributes.id of the item)")]
+TourBookingId = Annotated[ParamId, Path()]
 DocumentToken = Annotated[
     str | None,
     # no length limit: a token of any other length is just a wrong one (404, not 422)
@@ -144,21 +149,26 @@ async def voucher_pdf(sale_id: CouponSaleId, docs: Documents) -> Response:
     summary="Invoice PDF",
 )
 async def invoice_pdf(docs: Documents) -> Response:
-    invoice = service.invoice_data(docs)
-    return RenderedFile(lambda: render_invoice_pdf(invoice), PDF, service.invoice_filename(docs))
+    invoice = invoices.invoice_data(docs)
+    return RenderedFile(lambda: render_invoice_pdf(invoice), PDF, invoices.invoice_filename(docs))
 
 
-# Declared so that clients get the API's error shape: this server sells no events or tours yet.
 @router.get(
     "/orders/{order_id}/events/{event_id}.pdf",
     response_class=Response,
-    responses=_binary(PDF, "The booking confirmation of an event booking"),
-    summary="Event booking PDF (none: this server sells no events yet)",
+    responses=_binary(
+        PDF, "The booking confirmation of an event booking, one page per participant or seat"
+    ),
+    summary="Event booking PDF",
 )
-async def event_pdf(
-    order_id: OrderRef, event_id: BookingId, token: DocumentToken = None
-) -> Response:
-    raise NotFound(f"event booking {event_id} not found: this server sells no events yet")
+async def event_pdf(event_id: BookingId, docs: Documents) -> Response:
+    pages = event_pages.event_pages(docs, event_id)
+    return RenderedFile(
+        lambda: render_event_pdf(pages), PDF, event_pages.event_filename(docs, event_id)
+    )
+
+
+# Declared so that clients get the API's error shape: this server sells no tours yet.
 
 
 @router.get(
@@ -167,5 +177,7 @@ async def event_pdf(
     responses=_binary(PDF, "The booking confirmation of a tour booking"),
     summary="Tour booking PDF (none: this server sells no tours yet)",
 )
-async def tour_pdf(order_id: OrderRef, tour_id: BookingId, token: DocumentToken = None) -> Response:
+async def tour_pdf(
+    order_id: OrderRef, tour_id: TourBookingId, token: DocumentToken = None
+) -> Response:
     raise NotFound(f"tour booking {tour_id} not found: this server sells no tours yet")

@@ -1,5 +1,6 @@
-"""An order's documents from the database and the catalog: ticket and voucher pages, the invoice
-(and what the Wallet passes of ``passes.py`` are made of).
+"""An order's documents from the database and the catalog: ticket and voucher pages, and what the
+event booking pages (``event_pages.py``), the invoice (``invoices.py``) and the Wallet passes
+(``passes.py``) are made of.
 
 Documents open with the order's own token instead of an API token. An unknown order, a wrong or
 missing token and an order that is not binding all get the same 404, so a guess learns nothing.
@@ -27,16 +28,14 @@ from kasse.core.errors import NotFound, TokenNotFound
 from kasse.core.i18n import translate
 from kasse.documents.data import (
     BarcodeMethod,
-    InvoiceData,
-    InvoiceLine,
     Locale,
     Location,
     PaidByCoupon,
-    Seller,
     TicketPage,
     VoucherPage,
 )
-from kasse.documents.formatting import format_date, format_money, short_code
+from kasse.documents.events import EventEntry, load_event_entries
+from kasse.documents.formatting import format_date, format_money
 from kasse.documents.vouchers import CouponEntry, load_coupon_entries, load_coupon_payments
 from kasse.items.refs import order_ref_condition
 from kasse.items.state import is_binding
@@ -44,6 +43,7 @@ from kasse.models import (
     Barcode,
     CouponSale,
     Customer,
+    EventBooking,
     Order,
     OrderItem,
     Personalization,
@@ -133,8 +133,8 @@ class SaleEntry:
         return round(self.item.price_cents / max(self.sale.quantity, 1))
 
 
-# an item of the order that is not cancelled: tickets or coupons
-Entry = SaleEntry | CouponEntry
+# an item of the order that is not cancelled: tickets, event bookings or coupons
+Entry = SaleEntry | EventEntry | CouponEntry
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,7 @@ class OrderDocuments:
     coupons: tuple[CouponEntry, ...] = ()
     # the coupons that pay the order, in the order given, with what each pays
     coupon_payments: tuple[PaidByCoupon, ...] = ()
+    events: tuple[EventEntry, ...] = ()
 
     @property
     def locale(self) -> Locale:
@@ -167,8 +168,9 @@ class OrderDocuments:
 
     @property
     def items(self) -> tuple[Entry, ...]:
-        """Ticket and coupon items in the order's own order."""
-        return tuple(sorted((*self.sales, *self.coupons), key=lambda e: e.item.position))
+        """Every item not cancelled, in the order's own order."""
+        entries: tuple[Entry, ...] = (*self.sales, *self.events, *self.coupons)
+        return tuple(sorted(entries, key=lambda e: e.item.position))
 
     @property
     def total_cents(self) -> int:
@@ -198,14 +200,22 @@ class OrderDocuments:
                 return entry
         raise NotFound(f"coupon sale {sale_id} not found in order {self.order.id}")
 
+    def event(self, booking_id: int) -> EventEntry:
+        for entry in self.events:
+            if entry.booking.id == booking_id:
+                return entry
+        raise NotFound(f"event booking {booking_id} not found in order {self.order.id}")
+
     def ticket(self, entry: SaleEntry) -> TicketData | None:
         return self.catalog.ticket(entry.sale.ticket_id)
 
     def museum(self, entry: Entry) -> MuseumData | None:
-        """The first museum of the item's ticket or coupon."""
+        """The first museum of the item's ticket, event or coupon."""
         if isinstance(entry, CouponEntry):
             coupon = self.catalog.coupons.get(entry.sale.coupon_id)
             museum_ids = tuple(coupon.museum_ids) if coupon else ()
+        elif isinstance(entry, EventEntry):
+            museum_ids = entry.museum_ids(self.catalog)
         else:
             ticket = self.ticket(entry)
             museum_ids = ticket.museum_ids if ticket else ()
@@ -241,9 +251,10 @@ async def open_order(
 async def load_documents(
     session: AsyncSession, catalog: Catalog, instance: Instance, order: Order, now: datetime
 ) -> OrderDocuments:
-    """The order's items that are not cancelled (ticket sales with barcodes, coupon sales with
-    codes), the coupons that pay it, and its customer."""
-    tickets, coupons = await _active_items(session, order.id)
+    """The order's items that are not cancelled (ticket sales and event bookings with barcodes,
+    coupon sales with codes), the coupons that pay it, and its customer."""
+    active = await _active_items(session, order.id)
+    tickets = active.tickets
     codes: dict[int, list[Barcode]] = {sale.id: [] for _, sale in tickets}
     if codes:
         for code in await session.scalars(
@@ -260,29 +271,40 @@ async def load_documents(
         tz=instance.tz,
         settings=instance.settings,
         holders=await _load_holders(session, _annual_sale_ids(catalog, [s for _, s in tickets])),
-        coupons=await load_coupon_entries(session, coupons),
+        coupons=await load_coupon_entries(session, active.coupons),
         coupon_payments=await load_coupon_payments(session, order.id, now),
+        events=await load_event_entries(session, active.events),
     )
 
 
-async def _active_items(
-    session: AsyncSession, order_id: int
-) -> tuple[list[tuple[OrderItem, TicketSale]], list[tuple[OrderItem, CouponSale]]]:
-    """The items not cancelled, in order: ticket items with their sales, coupon items with theirs."""
-    tickets: list[tuple[OrderItem, TicketSale]] = []
-    coupons: list[tuple[OrderItem, CouponSale]] = []
-    for item, ticket_sale, coupon_sale in await session.execute(
-        select(OrderItem, TicketSale, CouponSale)
+@dataclass
+class ActiveItems:
+    """The items not cancelled, in order, each with the row of its kind that documents read."""
+
+    tickets: list[tuple[OrderItem, TicketSale]] = field(default_factory=list)
+    events: list[tuple[OrderItem, EventBooking]] = field(default_factory=list)
+    coupons: list[tuple[OrderItem, CouponSale]] = field(default_factory=list)
+
+
+async def _active_items(session: AsyncSession, order_id: int) -> ActiveItems:
+    """One query for every kind with documents: a kind is one more join here (and its rows in
+    ``ActiveItems``)."""
+    active = ActiveItems()
+    for item, ticket_sale, booking, coupon_sale in await session.execute(
+        select(OrderItem, TicketSale, EventBooking, CouponSale)
         .outerjoin(TicketSale, TicketSale.order_item_id == OrderItem.id)
+        .outerjoin(EventBooking, EventBooking.order_item_id == OrderItem.id)
         .outerjoin(CouponSale, CouponSale.order_item_id == OrderItem.id)
         .where(OrderItem.order_id == order_id, OrderItem.cancelled_at.is_(None))
         .order_by(OrderItem.position)
     ):
         if ticket_sale is not None:
-            tickets.append((item, ticket_sale))
+            active.tickets.append((item, ticket_sale))
+        elif booking is not None:
+            active.events.append((item, booking))
         elif coupon_sale is not None:
-            coupons.append((item, coupon_sale))
-    return tickets, coupons
+            active.coupons.append((item, coupon_sale))
+    return active
 
 
 def _annual_sale_ids(catalog: Catalog, sales: list[TicketSale]) -> list[int]:
@@ -482,92 +504,6 @@ def voucher_filename(docs: OrderDocuments, sale_id: int) -> str:
     return safe_filename(f"coupons-{docs.order.id}-{sale_id}.pdf")
 
 
-# -- invoice --------------------------------------------------------------------------------------
-
-
-def _seller(docs: OrderDocuments, entry: Entry) -> Seller:
-    museum = docs.museum(entry)
-    row = museum.row if museum else None
-    return Seller(
-        name=docs.museum_name(entry),
-        street=(row.street if row else None) or "",
-        zip=(row.zip if row else None) or "",
-        city=(row.city if row else None) or "",
-        country=(row.country if row else None) or "",
-        vat_id=row.vat_id if row else None,
-    )
-
-
-def buyer_lines(customer: Customer | None) -> list[str]:
-    if customer is None:
-        return []
-    name = person_name({"name": customer.name, "surname": customer.surname})
-    town = " ".join(part for part in (customer.addr_zip, customer.addr_city) if part)
-    lines = (customer.addr_institution, name, customer.addr_street, town, customer.addr_country)
-    return [line for line in lines if line]
-
-
-def _line_title(docs: OrderDocuments, entry: Entry) -> str:
-    """The ticket with its visit, so that each line carries its date of service; a coupon has
-    none (it is sold on the invoice date)."""
-    if isinstance(entry, CouponEntry):
-        return entry.sale.title
-    start = entry.sale.start_at
-    if start is None:
-        return entry.sale.title
-    when = format_date(start.astimezone(docs.tz).date(), docs.locale)
-    ticket = docs.ticket(entry)
-    if ticket is not None and ticket.row.ticket_type == "time_slot":
-        when = f"{when}, {clock_time(start, docs.tz)}"
-    return f"{entry.sale.title} – {when}"
-
-
-def _delivery_date(docs: OrderDocuments) -> date | None:
-    """The one visit day of all lines; none when a coupon, sold on the invoice date, is one."""
-    days = {e.sale.start_at.astimezone(docs.tz).date() for e in docs.sales if e.sale.start_at}
-    single = len(days) == 1 and all(e.sale.start_at for e in docs.sales) and not docs.coupons
-    return days.pop() if single else None
-
-
-def invoice_data(docs: OrderDocuments) -> InvoiceData:
-    """The invoice of the items not cancelled; the seller is the museum of the first of them.
-    The coupons that paid are deducted below the total (shortened: they may still hold value)."""
-    order = docs.order
-    if order.invoice_number is None:
-        raise NotFound(f"order {order.id} has no invoice")
-    items = docs.items
-    if not items:
-        raise NotFound(f"order {order.id} has no items left to invoice")
-    issued = order.finalized_at or order.created_at
-    return InvoiceData(
-        number=order.invoice_number,
-        issued_on=issued.astimezone(docs.tz).date(),
-        seller=_seller(docs, items[0]),
-        buyer_lines=buyer_lines(docs.customer),
-        lines=[
-            InvoiceLine(
-                title=_line_title(docs, entry),
-                quantity=entry.sale.quantity,
-                unit_price_cents=entry.unit_price_cents,
-                total_cents=entry.item.price_cents,
-                vat_pct=entry.item.vat_pct,
-                tax_included=entry.item.tax_included,
-            )
-            for entry in items
-        ],
-        locale=docs.locale,
-        delivery_date=_delivery_date(docs),
-        order_reference=str(order.id),
-        coupon_payments=[
-            PaidByCoupon(short_code(paid.code), paid.amount_cents) for paid in docs.coupon_payments
-        ],
-    )
-
-
-def invoice_filename(docs: OrderDocuments) -> str:
-    return safe_filename(f"invoice-{docs.order.invoice_number}.pdf")
-
-
 # -- links ----------------------------------------------------------------------------------------
 
 
@@ -582,6 +518,7 @@ class DocumentLinks:
     sales: tuple[SaleLinks, ...]  # in the order of OrderDocuments.sales
     invoice_pdf: str | None
     coupons_pdf: tuple[str, ...] = ()  # in the order of OrderDocuments.coupons
+    events_pdf: tuple[str, ...] = ()  # in the order of OrderDocuments.events
 
 
 def document_links(docs: OrderDocuments) -> DocumentLinks:
@@ -601,4 +538,5 @@ def document_links(docs: OrderDocuments) -> DocumentLinks:
     )
     invoice = f"{base}/invoice.pdf{query}" if docs.order.invoice_number else None
     coupons = tuple(f"{base}/coupons/{entry.sale.id}.pdf{query}" for entry in docs.coupons)
-    return DocumentLinks(sales=sales, invoice_pdf=invoice, coupons_pdf=coupons)
+    events = tuple(f"{base}/events/{entry.booking.id}.pdf{query}" for entry in docs.events)
+    return DocumentLinks(sales=sales, invoice_pdf=invoice, coupons_pdf=coupons, events_pdf=events)

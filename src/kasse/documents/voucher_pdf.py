@@ -6,16 +6,14 @@ scanner at the desk; both carry the code as stored, which is what an order's ``c
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
-from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from kasse.documents.barcodes import check_barcode
 from kasse.documents.data import Locale, VoucherPage
 from kasse.documents.formatting import group_code, pdf_text, wrap
-from kasse.documents.ticket_pdf import (
+from kasse.documents.layout import (
     BOLD,
     CONTENT_WIDTH,
     MARGIN,
@@ -23,8 +21,11 @@ from kasse.documents.ticket_pdf import (
     PAGE_WIDTH,
     REGULAR,
     Cursor,
+    draw_footer,
     draw_qr,
     mm,
+    render_pages,
+    write_museum,
 )
 
 CODE_FONT, CODE_SIZE = "Courier-Bold", 28.0  # fixed width: the groups line up as typed
@@ -61,25 +62,15 @@ def render_voucher_pdf(pages: Sequence[VoucherPage]) -> bytes:
         raise ValueError("a voucher PDF needs at least one page")
     for page in pages:
         check_barcode(page.code, "qr")
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     first = pages[0]
-    canvas.setTitle(f"{LABELS[first.locale]['voucher']}: {first.coupon_title}")
-    canvas.setAuthor(first.museum_name)
-    canvas.setCreator("kasse")
-    for page in pages:
-        _draw_voucher(canvas, page)
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    title = f"{LABELS[first.locale]['voucher']}: {first.coupon_title}"
+    return render_pages(pages, _draw_voucher, title, first.museum_name)
 
 
 def _draw_voucher(canvas: Canvas, page: VoucherPage) -> None:
     labels = LABELS[page.locale]
     cursor = Cursor(canvas, MARGIN, PAGE_HEIGHT - MARGIN, CONTENT_WIDTH)
-    cursor.write(page.museum_name, BOLD, 16)
-    for line in page.location.lines():
-        cursor.write(line, REGULAR, 10)
+    write_museum(cursor, page.museum_name, page.location)
     cursor.y -= 10 * mm
     cursor.write(labels["voucher"], REGULAR, 12)
     cursor.write(page.coupon_title, BOLD, 22)
@@ -91,8 +82,7 @@ def _draw_voucher(canvas: Canvas, page: VoucherPage) -> None:
     code_bottom = _draw_code(canvas, page.code, labels["code"], cursor.y - 12 * mm)
     qr_bottom = draw_qr(canvas, page.code, code_bottom - 4 * mm)
     Cursor(canvas, MARGIN, qr_bottom - 8 * mm, CONTENT_WIDTH).write(labels["redeem"], REGULAR, 10)
-    canvas.setFont(REGULAR, 8)
-    canvas.drawString(MARGIN, MARGIN, pdf_text(f"{labels['order']}: {page.order_reference}"))
+    draw_footer(canvas, f"{labels['order']}: {page.order_reference}")
 
 
 def _write_description(cursor: Cursor, text: str) -> None:

@@ -1,8 +1,10 @@
 """Entry rules: may a barcode enter here and now, admitting it once per scope, and the scan log.
 
-A barcode enters once per *scope*: ``main`` for a plain ticket, ``sub:<id>`` for each sub ticket
-of a combined ticket (one barcode, one entry at every sub ticket's museum at its own time), and
-``visit:<n>`` for the n-th visit of an annual pass, which enters again and again (``passes.py``).
+A barcode enters once per *scope*: ``main`` for a plain ticket and for a participant or seat of an
+event booking, ``sub:<id>`` for each sub ticket of a combined ticket (one barcode, one entry at every
+sub ticket's museum at its own time), and ``visit:<n>`` for the n-th visit of an annual pass, which
+enters again and again (``passes.py``). Tickets and event bookings take one path: the barcode's
+``Holding`` names the item and order it belongs to, ``Entry`` what it may enter, where and when.
 
 Single admission rests on the unique constraint (barcode_id, scope) of ``entry_admissions``: the
 admission is an ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``, so of two turnstiles that scan
@@ -22,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.annual.validity import last_valid_day
@@ -34,7 +36,15 @@ from kasse.core.i18n import translate
 from kasse.core.sql import upsert
 from kasse.core.times import local_date, local_day_bounds, render
 from kasse.entry import passes
-from kasse.models import Barcode, EntryAdmission, EntryScan, Order, OrderItem, TicketSale
+from kasse.models import (
+    Barcode,
+    EntryAdmission,
+    EntryScan,
+    EventBooking,
+    Order,
+    OrderItem,
+    TicketSale,
+)
 from kasse.settings import Settings
 
 ENTRY_ACCESS: frozenset[str] = frozenset({"user", "cashpoint"})
@@ -72,24 +82,34 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Holding:
-    """A barcode with the sale, item and order it belongs to."""
+    """A barcode with the item and order it belongs to, and what holds it there: a ticket sale or
+    an event booking (exactly one, as the barcode names one)."""
 
     barcode: Barcode
-    sale: TicketSale
     item: OrderItem
     order: Order
+    sale: TicketSale | None = None
+    booking: EventBooking | None = None
+
+    @property
+    def title(self) -> str:
+        holder = self.sale or self.booking
+        assert holder is not None  # a barcode has one holder (check constraint one_holder)
+        return holder.title
 
 
 @dataclass(frozen=True)
 class Entry:
-    """The admission a scan asks for: which scope, under which ticket's rules, from when."""
+    """The admission a scan asks for: which scope, under which rules, where and from when."""
 
     scope: str
     title: str
-    ticket: TicketData
     start_at: datetime | None
     museum_ids: tuple[int, ...]
+    ticket: TicketData | None = None  # None: an event booking
     valid_until: datetime | None = None  # annual passes: the end of their validity
+    # the first and last moment of entry where they are fixed: a time slot, an event's date
+    window: tuple[datetime, datetime] | None = None
 
     @property
     def location(self) -> str | None:
@@ -98,7 +118,7 @@ class Entry:
 
     @property
     def is_annual(self) -> bool:
-        return self.ticket.row.ticket_type == "annual"
+        return self.ticket is not None and self.ticket.row.ticket_type == "annual"
 
 
 # --- entry points: one per endpoint ---------------------------------------------------------
@@ -210,7 +230,7 @@ async def _exit_rules(session: AsyncSession, scan: Scan, holding: Holding | None
             .execution_options(synchronize_session=False)
         )
         if closed is not None:
-            return f"exit recorded: {holding.sale.title}"
+            return f"exit recorded: {holding.title}"
         await session.refresh(admission)
     raise Unprocessable(f"already exited on {render(admission.exited_at, scan.tz)}")
 
@@ -239,19 +259,27 @@ async def _latest_admission(
 
 
 async def _find_holding(session: AsyncSession, code: str) -> Holding | None:
+    """The barcode with its holder, item and order, in one statement for either kind."""
     row = (
         await session.execute(
-            select(Barcode, TicketSale, OrderItem, Order)
-            .join(TicketSale, TicketSale.id == Barcode.ticket_sale_id)
-            .join(OrderItem, OrderItem.id == TicketSale.order_item_id)
+            select(Barcode, TicketSale, EventBooking, OrderItem, Order)
+            .outerjoin(TicketSale, TicketSale.id == Barcode.ticket_sale_id)
+            .outerjoin(EventBooking, EventBooking.id == Barcode.event_booking_id)
+            .join(
+                OrderItem,
+                or_(
+                    OrderItem.id == TicketSale.order_item_id,
+                    OrderItem.id == EventBooking.order_item_id,
+                ),
+            )
             .join(Order, Order.id == OrderItem.order_id)
             .where(Barcode.barcode == code)
         )
     ).one_or_none()
     if row is None:
         return None
-    barcode, sale, item, order = row
-    return Holding(barcode=barcode, sale=sale, item=item, order=order)
+    barcode, sale, booking, item, order = row
+    return Holding(barcode=barcode, item=item, order=order, sale=sale, booking=booking)
 
 
 def _admissible_entry(scan: Scan, holding: Holding | None) -> tuple[Holding, Entry]:
@@ -260,7 +288,7 @@ def _admissible_entry(scan: Scan, holding: Holding | None) -> tuple[Holding, Ent
     if holding is None:
         raise Unprocessable(f"barcode {scan.barcode} not found")
     _require_binding(holding, scan.tz)
-    entry = _resolve_entry(scan, holding.sale)
+    entry = _resolve_entry(scan, holding)
     if not scan.principal.may_see_museums(entry.museum_ids):
         raise Unprocessable(f"not valid here: valid at museum {_museums(entry.museum_ids)}")
     return holding, entry
@@ -288,16 +316,17 @@ def _require_binding(holding: Holding, tz: ZoneInfo) -> None:
         raise Unprocessable("order not paid yet")
 
 
-def _resolve_entry(scan: Scan, sale: TicketSale) -> Entry:
+def _resolve_entry(scan: Scan, holding: Holding) -> Entry:
+    if holding.booking is not None:
+        return _event_entry(scan, holding.booking, holding.barcode)
+    sale = holding.sale
+    assert sale is not None  # a barcode has one holder
     ticket = scan.catalog.ticket(sale.ticket_id)
     if ticket is None:
         raise Unprocessable(f"ticket {sale.ticket_id} is no longer in the catalog")
     if sale.sub_ticket_times:
         return _pick_sub_entry(scan, _sub_entries(scan, sale))
-    if scan.museum_id is not None and scan.museum_id not in ticket.museum_ids:
-        raise Unprocessable(
-            f"not valid at location {scan.location}: valid at {_museums(ticket.museum_ids)}"
-        )
+    _require_museum(scan, ticket.museum_ids)
     return Entry(
         scope=MAIN_SCOPE,
         title=sale.title,
@@ -305,7 +334,33 @@ def _resolve_entry(scan: Scan, sale: TicketSale) -> Entry:
         start_at=sale.start_at,
         museum_ids=ticket.museum_ids,
         valid_until=sale.valid_until,
+        window=_slot_window(scan, ticket, sale.start_at),
     )
+
+
+def _event_entry(scan: Scan, booking: EventBooking, barcode: Barcode) -> Entry:
+    """A participant or seat of an event booking: once, at its date (as the catalog has it now:
+    a date moved by a later catalog load moves its entry too), at its event's museum."""
+    date = scan.catalog.events.dates.get(booking.date_id)
+    if date is None:
+        raise Unprocessable(f"event date {booking.date_id} is no longer in the catalog")
+    museum_ids = (date.museum_id,)
+    _require_museum(scan, museum_ids)
+    seat = date.seating.seats.get(barcode.seat_id) if date.seating and barcode.seat_id else None
+    return Entry(
+        scope=MAIN_SCOPE,
+        title=f"{booking.title} (seat {seat['title']})" if seat else booking.title,
+        start_at=date.start_at,
+        museum_ids=museum_ids,
+        window=entry_window(date.start_at, date.row.duration, scan.settings),
+    )
+
+
+def _require_museum(scan: Scan, museum_ids: tuple[int, ...]) -> None:
+    if scan.museum_id is not None and scan.museum_id not in museum_ids:
+        raise Unprocessable(
+            f"not valid at location {scan.location}: valid at {_museums(museum_ids)}"
+        )
 
 
 def _sub_entries(scan: Scan, sale: TicketSale) -> list[Entry]:
@@ -317,13 +372,15 @@ def _sub_entries(scan: Scan, sale: TicketSale) -> list[Entry]:
         if sub is None:
             continue
         title = translate(sub.row.title, locale, locale) or f"sub ticket {sub.id}"
+        start_at = datetime.fromisoformat(start)
         entries.append(
             Entry(
                 scope=f"sub:{sub.id}",
                 title=f"{sale.title} ({title})",
                 ticket=sub,
-                start_at=datetime.fromisoformat(start),
+                start_at=start_at,
                 museum_ids=sub.museum_ids[:1],
+                window=_slot_window(scan, sub, start_at),
             )
         )
     return sorted(entries, key=lambda e: (e.start_at or datetime.min, e.scope))
@@ -407,34 +464,39 @@ async def _insert_admission(
 # --- when an entry is valid ------------------------------------------------------------------
 
 
-def _is_time_slot(ticket: TicketData) -> bool:
-    return ticket.row.ticket_type == "time_slot" and bool(ticket.row.entry_duration)
-
-
-def slot_window(
-    ticket: TicketData, start: datetime, settings: Settings
-) -> tuple[datetime, datetime]:
-    """First and last moment a time-slot ticket may enter: the slot widened by the grace times."""
-    duration = timedelta(minutes=ticket.row.entry_duration or 0)
+def entry_window(start: datetime, minutes: int, settings: Settings) -> tuple[datetime, datetime]:
+    """First and last moment of entry to what begins at ``start`` and lasts ``minutes`` (a time
+    slot, an event): widened by the grace times before and after."""
     return (
         start - timedelta(minutes=settings.entry_grace_before_minutes),
-        start + duration + timedelta(minutes=settings.entry_grace_after_minutes),
+        start + timedelta(minutes=minutes + settings.entry_grace_after_minutes),
     )
 
 
+def _slot_window(
+    scan: Scan, ticket: TicketData, start: datetime | None
+) -> tuple[datetime, datetime] | None:
+    """A time-slot ticket enters around its slot; other tickets have no fixed window."""
+    slot = ticket.row.entry_duration
+    if start is None or ticket.row.ticket_type != "time_slot" or not slot:
+        return None
+    return entry_window(start, slot, scan.settings)
+
+
 def _require_window(scan: Scan, entry: Entry) -> None:
-    if entry.start_at is None:
+    if entry.window is not None:
+        _require_in_window(scan, entry.window)
+    elif entry.start_at is None:
+        assert entry.ticket is not None  # only tickets have no date: flex tickets
         _require_valid_today(scan, entry.ticket)
     elif entry.is_annual:
         passes.require_in_validity(scan.now, entry.start_at, entry.valid_until, scan.tz)
-    elif _is_time_slot(entry.ticket):
-        _require_in_slot(scan, entry.ticket, entry.start_at)
     else:
         _require_on_day(scan, entry.start_at)
 
 
-def _require_in_slot(scan: Scan, ticket: TicketData, start: datetime) -> None:
-    begin, end = slot_window(ticket, start, scan.settings)
+def _require_in_window(scan: Scan, window: tuple[datetime, datetime]) -> None:
+    begin, end = window
     if scan.now < begin:
         raise Unprocessable(f"not valid yet: entry from {render(begin, scan.tz)}")
     if scan.now > end:
@@ -473,7 +535,7 @@ async def _describe(session: AsyncSession, holding: Holding, entry: Entry, tz: Z
     if entry.start_at is None:
         return entry.title
     local = entry.start_at.astimezone(tz)
-    if _is_time_slot(entry.ticket):
+    if entry.window is not None:
         return f"{entry.title}, {local:%Y-%m-%d %H:%M}"
     return f"{entry.title}, {local:%Y-%m-%d}"
 
