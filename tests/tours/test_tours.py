@@ -12,9 +12,14 @@ from tests.events.support import get, local_today
 from tests.tours.support import ENGLISH, GERMAN, PUBLIC_TOUR, SCHOOL_TOUR, V4, tour
 
 BOTH = [PUBLIC_TOUR, SCHOOL_TOUR]
-NO_PICTURE = dict.fromkeys(
-    ("title", "description", "copyright_info", "teaser", "preview", "article", "detail")
-)
+SCHOOL_PICTURE = {
+    "title": "Eine Klasse im Museum",
+    "description": "Eine Klasse im Museum (Foto)",
+    "copyright_info": "© Museum für Kunst und Geschichte",
+    **dict.fromkeys(
+        ("teaser", "preview", "article", "detail", "original"), "/static/demo/school_tour.jpg"
+    ),
+}
 SCHOOL_ENTRY = {
     "id": 2,
     "exhibition_id": None,
@@ -25,7 +30,7 @@ SCHOOL_ENTRY = {
     "registerable": False,
     "featured": False,
     "category": {"id": 2, "name": "Gruppenführung"},
-    "picture": NO_PICTURE,
+    "picture": SCHOOL_PICTURE,
     "location": MUSEUM_1,
     "age_groups": [
         {"id": 1, "name": "Kinder bis 10 Jahre"},

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kasse.catalog.demo_events import EVENT_TAGS
+from kasse.catalog.demo_parts import picture
 from kasse.catalog.demo_parts import texts as _texts
 
 TOUR_TAGS: dict[str, list[dict[str, Any]]] = {
@@ -69,6 +70,7 @@ def demo_tours() -> dict[str, Any]:
                     "A curator guides you through the special exhibition.",
                 ),
                 "featured": True,
+                "picture": picture("tour", "Führung im Goldsaal", "A tour in the gold room"),
                 "category_id": 1,
                 "audience_ids": [2],
                 "language_ids": [1, 2],
@@ -93,6 +95,7 @@ def demo_tours() -> dict[str, Any]:
                     "Für Klassen aller Stufen, auf Wunsch mit Audioguides für alle.",
                     "For classes of every year, with audio guides for everyone if you wish.",
                 ),
+                "picture": picture("school_tour", "Eine Klasse im Museum", "A class in the museum"),
                 "category_id": 2,
                 "age_group_ids": [1, 2],
                 "proposal_category_ids": [1],

@@ -36,6 +36,7 @@ from kasse.tours.schemas import (
     TourEnvelope,
     TourList,
     TourPrice,
+    TourPicture,
     TourPrices,
     TourScalePrice,
     TourSummary,
@@ -90,7 +91,10 @@ def _base(ctx: RequestContext, view: service.TourView) -> TourBase:
         registerable=row.registerable,
         featured=row.featured,
         category=category[0] if category else None,
-        picture=picture_of(row.picture, locale),
+        picture=TourPicture(
+            **picture_of(row.picture, locale).model_dump(),
+            original=(row.picture or {}).get("detail"),
+        ),
         location=Location(**location),
         languages=_tagged(catalog, "languages", row.language_ids, locale),
         **{

@@ -14,6 +14,10 @@ from kasse.core.wire import Percentage
 # --- tours -----------------------------------------------------------------------------------
 
 
+class TourPicture(Picture):
+    original: str | None = Field(description="URL of the largest format kasse keeps (detail)")
+
+
 class TourBase(BaseModel):
     id: int
     exhibition_id: int | None
@@ -24,7 +28,7 @@ class TourBase(BaseModel):
     registerable: bool
     featured: bool
     category: NamedEntry | None
-    picture: Picture
+    picture: TourPicture
     location: Location = Field(description="the tour's own, or its museum's")
     age_groups: list[NamedEntry]
     audiences: list[NamedEntry]
