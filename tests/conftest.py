@@ -196,6 +196,9 @@ MASTER_TABLES = frozenset(
         "seatings",
         "events",
         "event_dates",
+        "tours",
+        "guides",
+        "equipment",
     }
 )
 LIVE_TABLES = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in MASTER_TABLES]

@@ -49,6 +49,7 @@ from kasse.orders.routes import router as orders_router
 from kasse.reservations.routes import router as reservations_router
 from kasse.settings import Settings
 from kasse.shop.routes import router as shop_router
+from kasse.tours.routes import router as tours_router
 
 API_PREFIX = "/api/v4"
 # Operations of these tags need a token; every other one also answers the public (no token).
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(event_reservations_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(catalog_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(events_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(tours_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(orders_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(coupons_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(documents_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)

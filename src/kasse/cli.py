@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse import __version__
 from kasse.catalog.demo import demo_catalog
-from kasse.catalog.file_schema import WEEKDAYS
+from kasse.catalog.file_parts import WEEKDAYS
 from kasse.catalog.loader import LoadReport, load_catalog_data
 from kasse.core.auth import create_api_token
 from kasse.core.clock import Clock
@@ -279,7 +279,8 @@ def _print_report(name: str, report: LoadReport) -> None:
         f"{_plural(report.museums, 'museum')}, {_plural(report.exhibitions, 'exhibition')}, "
         f"{_plural(report.quotas, 'quota')}, {_plural(report.tickets, 'ticket')} "
         f"(sub tickets included), {_plural(report.coupons, 'coupon')}, "
-        f"{_plural(report.events, 'event')} with {_plural(report.event_dates, 'date')}"
+        f"{_plural(report.events, 'event')} with {_plural(report.event_dates, 'date')}, "
+        f"{_plural(report.tours, 'tour')}"
     )
 
 

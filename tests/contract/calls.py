@@ -441,6 +441,71 @@ async def _events_calendar(w: World, e: Example | None) -> httpx.Response:
     return await w.get("/calendar", **_weeks_ahead(w))
 
 
+# --- public: tours -----------------------------------------------------------------------------
+
+PUBLIC_TOUR, SCHOOL_TOUR, AUDIO_GUIDE = 1, 2, 1  # the demo's tours and its audio guides
+TOUR_TAG_KINDS = ("categories", "age_groups", "audiences", "catch_words", "proposal_categories")
+
+
+def _tour_tag_list(kind: str) -> None:
+    @call(f"GET /api/v4/tours/{kind}")
+    async def tag_list(w: World, e: Example | None) -> httpx.Response:
+        return await w.get(f"/tours/{kind}")
+
+
+for _kind in (*TOUR_TAG_KINDS, "grades", "languages"):
+    _tour_tag_list(_kind)
+
+
+def _sunday(w: World) -> date:
+    """The Sunday after the world's day: the school tour's Sunday surcharge applies."""
+    return w.day + timedelta(days=(6 - w.day.weekday()) % 7)
+
+
+@call("GET /api/v4/tours")
+async def _tours(w: World, e: Example | None) -> httpx.Response:
+    # The example shows a tour of an exhibition: the demo's public tour.
+    return await w.get("/tours", **{"by_exhibition_ids[]": 1})
+
+
+@call("GET /api/v4/tours/:id")
+async def _tour(w: World, e: Example | None) -> httpx.Response:
+    return await w.get(f"/tours/{SCHOOL_TOUR}")
+
+
+@call("GET /api/v4/tours/:id/prices")
+async def _tour_prices(w: World, e: Example | None) -> httpx.Response:
+    return await w.get(f"/tours/{SCHOOL_TOUR}/prices", date=_sunday(w).isoformat())
+
+
+@call("GET /api/v4/tours/:id/start_times")
+async def _tour_start_times(w: World, e: Example | None) -> httpx.Response:
+    day = w.day.isoformat()
+    depth = "all" if _named(e, "#2") else "any"
+    return await w.get(f"/tours/{PUBLIC_TOUR}/start_times", start_at=day, end_at=day, depth=depth)
+
+
+@call("GET /api/v4/tours/:id/start_times/:date")
+async def _tour_day(w: World, e: Example | None) -> httpx.Response:
+    return await w.get(f"/tours/{PUBLIC_TOUR}/start_times/{w.day.isoformat()}")
+
+
+@call("GET /api/v4/tours/:id/equipments")
+async def _tour_equipment(w: World, e: Example | None) -> httpx.Response:
+    return await w.get(f"/tours/{PUBLIC_TOUR}/equipments", date=w.day.isoformat())
+
+
+@call("GET /api/v4/tours/:id/equipments/:id")
+async def _tour_equipment_day(w: World, e: Example | None) -> httpx.Response:
+    path = f"/tours/{PUBLIC_TOUR}/equipments/{AUDIO_GUIDE}"
+    return await w.get(path, date=w.day.isoformat())
+
+
+@call("GET /api/v4/tours/:id/equipments/:id/:timestamp")
+async def _tour_equipment_at(w: World, e: Example | None) -> httpx.Response:
+    return await w.get(f"/tours/{PUBLIC_TOUR}/equipments/{AUDIO_GUIDE}/{quote(w.at('11:00'))}")
+
+
 # --- public: other data ------------------------------------------------------------------------
 
 

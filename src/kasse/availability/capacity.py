@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kasse.catalog.date_quotas import date_id_of, is_date_quota
+from kasse.catalog.date_quotas import date_id_of, is_date_quota, is_tour_quota, tour_id_of
 from kasse.catalog.snapshot import Catalog
 from kasse.core.errors import SoldOut
 from kasse.core.locking import LockRank, lock_by_writing, pause_for_races
@@ -157,6 +157,11 @@ def shortfalls(
         left = free_places(catalog, key, usage[key])
         if wanted[key] > left and is_date_quota(key[0]):
             problems.append(f"date {date_id_of(key[0])}: {wanted[key]} places wanted, {left} left")
+        elif wanted[key] > left and is_tour_quota(key[0]):
+            problems.append(
+                f"tour {tour_id_of(key[0])} at {render(key[1], tz)}: "
+                f"{wanted[key]} participants wanted, {left} left"
+            )
         elif wanted[key] > left:
             quota = catalog.quotas[key[0]]
             problems.append(

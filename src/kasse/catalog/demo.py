@@ -12,6 +12,7 @@ from kasse.catalog.demo_events import demo_events
 from kasse.catalog.demo_parts import picture as _picture
 from kasse.catalog.demo_parts import shop_texts as _shop_texts
 from kasse.catalog.demo_parts import texts as _texts
+from kasse.catalog.demo_tours import demo_tours
 
 BERLIN_HOURS = {
     "tue": "10:00-18:00",
@@ -226,7 +227,7 @@ def _exhibitions(today: date) -> list[dict[str, Any]]:
 
 def demo_catalog(today: date) -> dict[str, Any]:
     """Two museums (closed on Mondays and on Christmas Eve), six quotas, every kind of ticket,
-    three coupons and three events (``demo_events.py``). Every field the API serves has data, pictures and content blocks included."""
+    three coupons, three events (``demo_events.py``) and two tours (``demo_tours.py``). Every field the API serves has data, pictures and content blocks included."""
     christmas_eve = date(today.year, 12, 24)
     return {
         "museums": _museums(christmas_eve),
@@ -242,6 +243,7 @@ def demo_catalog(today: date) -> dict[str, Any]:
         "tickets": [_described(ticket) for ticket in _tickets(today)],
         "coupons": _COUPONS,
         **demo_events(today),
+        **demo_tours(),
     }
 
 

@@ -158,7 +158,7 @@ class DateRules(Strict):
 
 
 class DateIn(DateRules):
-    id: int = Field(gt=0)
+    id: int = Field(gt=0, lt=1_000_000_000)
     start: AwareDatetime
     title: Texts | None = None
     sub_title: Texts | None = None

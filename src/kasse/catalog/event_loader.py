@@ -147,12 +147,15 @@ def _date_problems(
     return problems
 
 
-async def _known_tags(session: AsyncSession, tags: TagListsIn | None) -> dict[str, set[int]]:
+async def known_tags(
+    session: AsyncSession, tags: TagListsIn | None, product: str = PRODUCT
+) -> dict[str, set[int]]:
+    """The tag ids of a product the file may refer to: the file's lists, else the stored ones."""
     if tags is not None:  # the file's lists replace the stored ones
         return {kind: {t.id for t in getattr(tags, kind)} for kind in TAG_KINDS}
     known: dict[str, set[int]] = {kind: set() for kind in TAG_KINDS}
     for kind, tag_id in await session.execute(
-        select(ProductTag.kind, ProductTag.id).where(ProductTag.product == PRODUCT)
+        select(ProductTag.kind, ProductTag.id).where(ProductTag.product == product)
     ):
         known.setdefault(kind, set()).add(tag_id)
     return known
@@ -201,7 +204,7 @@ async def event_problems(
                 f"a seat of seating {stored_seats[clashes[0]]}"
             )
         facts[seating.id] = _facts(_layout(seating))
-    known = await _known_tags(session, tags)
+    known = await known_tags(session, tags)
     for index, event in enumerate(events):
         where = f"events[{index}] (id {event.id})"
         if event.museum_id not in museums:
@@ -228,11 +231,14 @@ def _scale_price(price: ScalePriceIn, vat_pct: float, locale: str) -> dict[str, 
     }
 
 
-async def _load_tags(session: AsyncSession, tags: TagListsIn, locale: str) -> None:
-    await session.execute(delete(ProductTag).where(ProductTag.product == PRODUCT))
+async def load_tags(
+    session: AsyncSession, tags: TagListsIn, locale: str, product: str = PRODUCT
+) -> None:
+    """A product's tag lists, replacing the ones loaded before."""
+    await session.execute(delete(ProductTag).where(ProductTag.product == product))
     session.add_all(
         ProductTag(
-            product=PRODUCT,
+            product=product,
             kind=kind,
             id=tag.id,
             name=as_translations(tag.name, locale),
@@ -284,7 +290,7 @@ async def load_events(
 ) -> int:
     """Write the events part (checked before by :func:`event_problems`); the number of dates."""
     if tags is not None:
-        await _load_tags(session, tags, locale)
+        await load_tags(session, tags, locale)
     layouts: dict[int, dict[str, Any]] = {
         row.id: row.layout for row in await session.scalars(select(Seating))
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 Texts = str | dict[str, str]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # A content block: key/value pairs a museum defines (shop_title, shop_description, ...); texts are
 # translated like titles, other values pass through as they are.
 Content = dict[str, Texts | int | float | bool]

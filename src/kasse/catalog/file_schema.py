@@ -9,10 +9,10 @@ from typing import Any, Literal, Self
 from pydantic import Field, field_validator, model_validator
 
 from kasse.catalog.event_file import EventIn, SeatingIn, TagListsIn
-from kasse.catalog.file_parts import Content, LocationIn, PictureIn, Strict, Texts
+from kasse.catalog.file_parts import WEEKDAYS, Content, LocationIn, PictureIn, Strict, Texts
+from kasse.catalog.tour_file import EquipmentIn, GuideIn, TourIn
 
 BarcodeMethodIn = Literal["ean", "code39", "qr"]
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -279,6 +279,11 @@ class CatalogFile(Strict):
     event_tags: TagListsIn | None = None
     seatings: list[SeatingIn] = Field(default_factory=list)
     events: list[EventIn] = Field(default_factory=list)
+    # the lists tours are tagged and filtered by; given, they replace the lists loaded before
+    tour_tags: TagListsIn | None = None
+    guides: list[GuideIn] = Field(default_factory=list)
+    equipment: list[EquipmentIn] = Field(default_factory=list)
+    tours: list[TourIn] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Self:
@@ -296,6 +301,9 @@ class CatalogFile(Strict):
             ("seat", [seat.id for s in self.seatings for seat in s.seats]),
             ("event", [e.id for e in self.events]),
             ("event date", [d.id for e in self.events for d in e.dates]),
+            ("guide", [g.id for g in self.guides]),
+            ("equipment", [e.id for e in self.equipment]),
+            ("tour", [t.id for t in self.tours]),
         ):
             seen: set[int | str] = set()
             for entry_id in ids:

@@ -23,6 +23,7 @@ from kasse.catalog.file_schema import (
     clock_to_minute,
 )
 from kasse.catalog.load_parts import content_values, picture_values, upsert
+from kasse.catalog.tour_loader import load_tours, tour_problems
 from kasse.core.errors import Unprocessable
 from kasse.core.i18n import as_translations
 from kasse.models import (
@@ -55,6 +56,7 @@ class LoadReport:
     entry_zones: int = 0
     events: int = 0
     event_dates: int = 0
+    tours: int = 0
 
 
 def _entry_name(data: Any, loc: tuple[int | str, ...]) -> str:
@@ -139,6 +141,15 @@ async def _check_references(session: AsyncSession, catalog: CatalogFile) -> None
             )
     problems += await event_problems(
         session, catalog.event_tags, catalog.seatings, catalog.events, museums, exhibitions
+    )
+    problems += await tour_problems(
+        session,
+        catalog.tour_tags,
+        catalog.guides,
+        catalog.equipment,
+        catalog.tours,
+        museums,
+        exhibitions,
     )
     if problems:
         raise Unprocessable("the catalog file refers to entries that do not exist", problems)
@@ -365,6 +376,9 @@ async def load_catalog_data(session: AsyncSession, data: Any, *, locale: str) ->
     if catalog.shop is not None:
         await _load_shop(session, catalog.shop, locale)
     dates = await load_events(session, catalog.event_tags, catalog.seatings, catalog.events, locale)
+    tours = await load_tours(
+        session, catalog.tour_tags, catalog.guides, catalog.equipment, catalog.tours, locale
+    )
     await bump_catalog_version(session)
     return LoadReport(
         museums=len(catalog.museums),
@@ -375,4 +389,5 @@ async def load_catalog_data(session: AsyncSession, data: Any, *, locale: str) ->
         entry_zones=len(catalog.entry_zones),
         events=len(catalog.events),
         event_dates=dates,
+        tours=tours,
     )

@@ -18,15 +18,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.catalog.event_snapshot import EventCatalog, build_event_catalog
+from kasse.catalog.tour_snapshot import TourCatalog, build_tour_catalog
 from kasse.core.db import Instance
 from kasse.core.sql import run, table_of
 from kasse.models import (
     CatalogState,
     Coupon,
     EntryZone,
+    Equipment,
     Event,
     EventDate,
     Exhibition,
+    Guide,
     Museum,
     MuseumClosure,
     OpeningHours,
@@ -35,6 +38,7 @@ from kasse.models import (
     Seating,
     Shop,
     Ticket,
+    Tour,
     ticket_exhibitions,
     ticket_museums,
     ticket_quotas,
@@ -57,6 +61,9 @@ CATALOG_MODELS = (
     EventDate,
     Seating,
     ProductTag,
+    Tour,
+    Guide,
+    Equipment,
 )
 
 
@@ -124,13 +131,14 @@ class Catalog:
     entry_zones: dict[str, EntryZone] = field(default_factory=dict)
     shop: Shop | None = None
     events: EventCatalog = field(default_factory=EventCatalog)
+    tours: TourCatalog = field(default_factory=TourCatalog)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def ticket(self, ticket_id: int) -> TicketData | None:
         return self.tickets.get(ticket_id)
 
-    def event_location(self, event: Event) -> dict[str, Any] | None:
-        """Where an event meets: its own place, else its museum's."""
+    def event_location(self, event: Event | Tour) -> dict[str, Any] | None:
+        """Where an event or a tour meets: its own place, else its museum's."""
         if event.location:
             return dict(event.location)
         museum = self.museums.get(event.museum_id)
@@ -211,6 +219,7 @@ async def _build(session: AsyncSession, version: int) -> Catalog:
         },
         shop=await session.scalar(select(Shop).order_by(Shop.id).limit(1)),
         events=await build_event_catalog(session),
+        tours=await build_tour_catalog(session),
     )
 
 

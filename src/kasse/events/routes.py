@@ -3,7 +3,7 @@ plans as SVG."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Annotated, Any
@@ -68,7 +68,7 @@ CategoryName = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 def _ids(name: str) -> Any:
-    return Query(alias=f"by_{name}[]", description=f"only events with one of these {name}")
+    return Query(alias=f"by_{name}[]", description=f"only those with one of these {name}")
 
 
 async def get_event_filter(
@@ -135,7 +135,7 @@ EventId = Annotated[ParamLookupId, Path()]
 # --- shapes ----------------------------------------------------------------------------------
 
 
-def _named(tags: Iterable[ProductTag], locale: Locale) -> list[NamedEntry]:
+def named(tags: Iterable[ProductTag], locale: Locale) -> list[NamedEntry]:
     return [NamedEntry(id=tag.id, name=locale.title(tag.name)) for tag in tags]
 
 
@@ -314,28 +314,47 @@ TAG_LISTS: dict[str, type[BaseModel]] = {
 }
 
 
-def _add_tag_list(kind: str, envelope: type[BaseModel]) -> None:
-    async def tag_list(ctx: Context) -> BaseModel:
-        return envelope(**{kind: _named(service.tag_list(ctx.catalog, kind), ctx.locale)})
+def add_tag_lists(
+    target: APIRouter,
+    product: str,
+    tags_of: Callable[[Catalog, str], Iterable[ProductTag]],
+    kinds: Iterable[str],
+) -> None:
+    """``GET /<product>/<kind>`` for each kind: the catalog file's list, in its order (events
+    and tours alike)."""
+    for kind in kinds:
+        _add_tag_list(target, product, tags_of, kind)
 
-    router.add_api_route(
-        f"/events/{kind}",
+
+def _add_tag_list(
+    target: APIRouter,
+    product: str,
+    tags_of: Callable[[Catalog, str], Iterable[ProductTag]],
+    kind: str,
+) -> None:
+    envelope = TAG_LISTS[kind]
+
+    async def tag_list(ctx: Context) -> BaseModel:
+        return envelope(**{kind: named(tags_of(ctx.catalog, kind), ctx.locale)})
+
+    singular = product.removesuffix("s")
+    target.add_api_route(
+        f"/{product}/{kind}",
         tag_list,
         methods=["GET"],
         response_model=envelope,
-        name=f"event_{kind}",
-        summary=f"Event {kind.replace('_', ' ')}, to build filters",
+        name=f"{singular}_{kind}",
+        summary=f"{singular.capitalize()} {kind.replace('_', ' ')}, to build filters",
     )
 
 
-for _kind, _envelope in TAG_LISTS.items():
-    _add_tag_list(_kind, _envelope)
+add_tag_lists(router, "events", service.tag_list, TAG_LISTS)
 
 
 @router.get("/events/languages", summary="Languages of the event dates the caller can book")
 async def event_languages(ctx: Context) -> LanguageList:
     languages = service.bookable_languages(ctx.catalog, ctx.principal, ctx.now)
-    return LanguageList(languages=_named(languages, ctx.locale))
+    return LanguageList(languages=named(languages, ctx.locale))
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -457,7 +476,7 @@ async def list_dates(ctx: Context, page: PageParams, query: Dates) -> DateList:
 @router.get("/dates/languages", summary="The languages of the dates GET /dates lists")
 async def date_languages(ctx: Context, query: Dates) -> LanguageList:
     languages = service.date_languages(ctx, query.days, query.filters)
-    return LanguageList(languages=_named(languages, ctx.locale))
+    return LanguageList(languages=named(languages, ctx.locale))
 
 
 # --- calendar --------------------------------------------------------------------------------

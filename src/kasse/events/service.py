@@ -17,12 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
 from kasse.availability.capacity import Usage, free_places, usage_of
 from kasse.availability.seats import seats_taken_on
 from kasse.availability.service import day_range
 from kasse.catalog.date_quotas import date_slot
-from kasse.catalog.event_snapshot import EventCatalog, EventData, EventDateData, SeatingData
+from kasse.catalog.event_snapshot import EventData, EventDateData, SeatingData
 from kasse.catalog.service import title_matches
 from kasse.catalog.snapshot import Catalog
 from kasse.core.auth import Principal
@@ -30,7 +31,7 @@ from kasse.core.errors import NotFound, Unprocessable
 from kasse.core.pagination import Page, PageOf, paginate
 from kasse.core.times import local_date, local_day_bounds, today
 from kasse.items.context import RequestContext
-from kasse.models import ProductTag
+from kasse.models import Event, ProductTag, Tour
 
 # "A range of up to 31 days can be queried" (reference, the dates of one event).
 MAX_EVENT_DATE_DAYS = 31
@@ -144,21 +145,25 @@ def bookable_languages(catalog: Catalog, principal: Principal, now: datetime) ->
 # --- filters ---------------------------------------------------------------------------------
 
 
-def _category_named(events: EventCatalog, category_id: int | None, names: frozenset[str]) -> bool:
-    texts = events.tag_names("categories").get(category_id or 0, {})
+class TagNames(Protocol):
+    def tag_names(self, kind: str) -> dict[int, dict[str, Any]]: ...
+
+
+def _category_named(part: TagNames, category_id: int | None, names: frozenset[str]) -> bool:
+    texts = part.tag_names("categories").get(category_id or 0, {})
     return any(str(text).casefold() in names for text in texts.values())
 
 
-def _event_matches(events: EventCatalog, event: EventData, f: EventFilter) -> bool:
-    """The filters on what an event is (not on its dates' language or bookability)."""
-    row = event.row
+def product_matches(part: TagNames, row: Event | Tour, f: EventFilter) -> bool:
+    """The filters on what an event or a tour is (not its title, dates, languages or bookability);
+    ``part``: the catalog part whose tags name it."""
     return (
         (f.event_ids is None or row.id in f.event_ids)
         and (f.museum_ids is None or row.museum_id in f.museum_ids)
         and (f.exhibition_ids is None or row.exhibition_id in f.exhibition_ids)
         and (f.featured is None or row.featured == f.featured)
         and (f.category_ids is None or row.category_id in f.category_ids)
-        and (f.category_names is None or _category_named(events, row.category_id, f.category_names))
+        and (f.category_names is None or _category_named(part, row.category_id, f.category_names))
         and all(not asked.isdisjoint(row.tags.get(kind, ())) for kind, asked in f.tag_ids.items())
     )
 
@@ -171,7 +176,7 @@ def _select_events(
     for event in events.events.values():
         if not (
             _visible(principal, event)
-            and _event_matches(events, event, f)
+            and product_matches(events, event.row, f)
             and title_matches(event.row.title, f.q)
             and (f.language_ids is None or not f.language_ids.isdisjoint(event.language_ids))
         ):
@@ -199,8 +204,8 @@ def _select_dates(
     for date_ in candidates:
         event = events.events[date_.event.id]
         if event.id not in event_matches:
-            event_matches[event.id] = _visible(ctx.principal, event) and _event_matches(
-                events, event, f
+            event_matches[event.id] = _visible(ctx.principal, event) and product_matches(
+                events, event.row, f
             )
         if not event_matches[event.id] or not _date_matches(date_, f):
             continue

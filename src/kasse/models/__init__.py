@@ -48,6 +48,15 @@ from kasse.models.live import (
     ReservationHold,
     TicketSale,
 )
+from kasse.models.tours import (
+    Equipment,
+    EquipmentClaim,
+    Guide,
+    GuideClaim,
+    Tour,
+    TourBooking,
+    TourRequest,
+)
 
 __all__ = [
     "ApiToken",
@@ -64,10 +73,14 @@ __all__ = [
     "EntryAdmission",
     "EntryScan",
     "EntryZone",
+    "Equipment",
+    "EquipmentClaim",
     "Event",
     "EventBooking",
     "EventDate",
     "Exhibition",
+    "Guide",
+    "GuideClaim",
     "IdempotencyKey",
     "InvoiceCounter",
     "Museum",
@@ -89,6 +102,9 @@ __all__ = [
     "Shop",
     "Ticket",
     "TicketSale",
+    "Tour",
+    "TourBooking",
+    "TourRequest",
     "ticket_exhibitions",
     "ticket_museums",
     "ticket_quotas",

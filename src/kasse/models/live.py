@@ -327,13 +327,16 @@ class CapacityDraw(Base):
 
 
 class Barcode(Base):
-    """A code that admits: of a ticket sale, or of an event booking (one per participant or
-    seat)."""
+    """A code that admits: of a ticket sale, of an event booking (one per participant or seat),
+    or of a tour booking (one per participant)."""
 
     __tablename__ = "barcodes"
     __table_args__ = (
         CheckConstraint(
-            "(ticket_sale_id IS NULL) <> (event_booking_id IS NULL)", name="one_holder"
+            "(CASE WHEN ticket_sale_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN event_booking_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN tour_booking_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_holder",
         ),
     )
 
@@ -343,6 +346,9 @@ class Barcode(Base):
     )
     event_booking_id: Mapped[int | None] = mapped_column(
         ForeignKey("event_bookings.id", ondelete="CASCADE"), index=True
+    )
+    tour_booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tour_bookings.id", ondelete="CASCADE"), index=True
     )
     seat_id: Mapped[int | None]
     barcode: Mapped[str] = mapped_column(String(40), unique=True)

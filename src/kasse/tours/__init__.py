@@ -1,0 +1,1 @@
+"""Guided tours: start times from their rules, guides, languages and equipment."""
