@@ -42,6 +42,12 @@ CATALOG_TABLES = (
     "ticket_museums",
     "ticket_quotas",
     "ticket_exhibitions",
+    "events",
+    "event_dates",
+    "seatings",
+    "tours",
+    "guides",
+    "equipment",
 )
 
 runner = CliRunner()
@@ -305,8 +311,11 @@ def test_example_catalog_loads(migrated: Path) -> None:
     counts = _counts(migrated)
     assert counts["museums"] == 1
     assert counts["exhibitions"] == 1
-    assert counts["quotas"] == 2
+    # the file's two, one per event date (its places) and one per tour (participants per start)
+    assert counts["quotas"] == 2 + 3 + 1
     assert counts["tickets"] == 5  # day, time slot, combined + 2 sub tickets
+    assert (counts["events"], counts["event_dates"], counts["seatings"]) == (2, 3, 1)
+    assert (counts["tours"], counts["guides"], counts["equipment"]) == (1, 2, 1)
     assert counts["museum_closures"] >= 1
     with sqlite3.connect(migrated) as conn:
         parents = conn.execute("SELECT count(*) FROM tickets WHERE parent_id = 103").fetchone()
