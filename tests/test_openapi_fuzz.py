@@ -139,8 +139,9 @@ class ApiToken:
 FREE_TEXT_ARRAYS = frozenset({"by_categories[]"})
 
 
-def filter_query(ctx: Any, query: dict[str, Any] | None) -> bool:
-    return not query or all(
+def filter_case(ctx: Any, case: schemathesis.Case) -> bool:
+    query = case.query or {}
+    return all(
         isinstance(item, str)
         for name in FREE_TEXT_ARRAYS & query.keys()
         for item in (query[name] if isinstance(query[name], list) else [query[name]])
@@ -161,7 +162,7 @@ def api_schema(fuzz_database: str) -> OpenApiSchema:
     app = create_app(settings)
     loaded = schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG)
     loaded.auth(refresh_interval=None)(ApiToken)  # no caching: the token depends on the path
-    loaded.hook(filter_query)
+    loaded.hook(filter_case)
     return loaded
 
 
