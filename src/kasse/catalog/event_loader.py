@@ -24,6 +24,7 @@ from kasse.catalog.event_file import (
     TagListsIn,
 )
 from kasse.catalog.load_parts import content_values, picture_values, upsert
+from kasse.catalog.tour_file import TourIn
 from kasse.core.i18n import as_translations
 from kasse.models import Event, EventDate, ProductTag, Quota, Seating
 
@@ -161,16 +162,22 @@ async def known_tags(
     return known
 
 
-def _tag_problems(where: str, event: EventIn, known: dict[str, set[int]]) -> list[str]:
+def tagged_problems(where: str, product: EventIn | TourIn, known: dict[str, set[int]]) -> list[str]:
+    """The category and tag ids of an event or a tour that no tag list has."""
     problems: list[str] = []
-    if event.category_id is not None and event.category_id not in known["categories"]:
-        problems.append(f"{where}.category_id: unknown category {event.category_id}")
+    if product.category_id is not None and product.category_id not in known["categories"]:
+        problems.append(f"{where}.category_id: unknown category {product.category_id}")
     for kind, field in EVENT_TAG_FIELDS.items():
         problems += [
             f"{where}.{field}: unknown {kind} entry {i}"
-            for i in getattr(event, field)
+            for i in getattr(product, field)
             if i not in known[kind]
         ]
+    return problems
+
+
+def _tag_problems(where: str, event: EventIn, known: dict[str, set[int]]) -> list[str]:
+    problems = tagged_problems(where, event, known)
     languages = [event.language_id] + [d.language_id for d in event.dates]
     problems += [
         f"{where}: unknown language {i}"

@@ -63,14 +63,10 @@ class EventDateData:
         museums); whether it lies ahead and has room are other questions."""
         if not principal.may_see_museums([self.event.museum_id]):
             return False
-        public = self.row.bookable_public and self.event.bookable_public
-        reseller = self.row.bookable_reseller and self.event.bookable_reseller
-        if principal.access == "reseller":
-            return reseller
-        if principal.access in ("cashpoint", "user"):
-            # staff sell everything that is on sale through any channel
-            return public or reseller
-        return public
+        return principal.may_buy(
+            self.row.bookable_public and self.event.bookable_public,
+            self.row.bookable_reseller and self.event.bookable_reseller,
+        )
 
 
 @dataclass(frozen=True)
@@ -133,13 +129,6 @@ async def build_event_catalog(session: AsyncSession) -> EventCatalog:
         )
         dates[row.id] = data
         by_event[row.event_id].append(data)
-    tags: dict[str, list[ProductTag]] = defaultdict(list)
-    for tag in await session.scalars(
-        select(ProductTag)
-        .where(ProductTag.product == "events")
-        .order_by(ProductTag.kind, ProductTag.position)
-    ):
-        tags[tag.kind].append(tag)
     return EventCatalog(
         events={
             event_id: EventData(
@@ -155,5 +144,17 @@ async def build_event_catalog(session: AsyncSession) -> EventCatalog:
         timeline=tuple(dates.values()),
         starts=tuple(d.start_at for d in dates.values()),
         seatings=seatings,
-        tags={kind: tuple(entries) for kind, entries in tags.items()},
+        tags=await product_tags(session, "events"),
     )
+
+
+async def product_tags(session: AsyncSession, product: str) -> dict[str, tuple[ProductTag, ...]]:
+    """A product's tag lists by kind, each in the file's order."""
+    tags: dict[str, list[ProductTag]] = defaultdict(list)
+    for tag in await session.scalars(
+        select(ProductTag)
+        .where(ProductTag.product == product)
+        .order_by(ProductTag.kind, ProductTag.position)
+    ):
+        tags[tag.kind].append(tag)
+    return {kind: tuple(entries) for kind, entries in tags.items()}

@@ -47,13 +47,7 @@ def is_bookable(ticket: TicketData, principal: Principal, day: date | None) -> b
     """Whether ``principal`` may sell or buy ``ticket`` for ``day`` (None: on some day)."""
     if ticket.is_sub_ticket or (day is not None and not ticket.valid_on(day)):
         return False
-    row = ticket.row
-    if principal.access == "reseller":
-        return row.bookable_reseller
-    if principal.access in ("cashpoint", "user"):
-        # Staff sell everything that is on sale through any channel.
-        return row.bookable_public or row.bookable_reseller
-    return row.bookable_public
+    return principal.may_buy(ticket.row.bookable_public, ticket.row.bookable_reseller)
 
 
 def title_matches(title: dict[str, Any], q: str | None) -> bool:

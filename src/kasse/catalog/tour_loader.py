@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kasse.catalog.date_quotas import tour_quota_id
 from kasse.catalog.event_file import EVENT_TAG_FIELDS, TagListsIn
-from kasse.catalog.event_loader import known_tags, load_tags
+from kasse.catalog.event_loader import known_tags, load_tags, tagged_problems
 from kasse.catalog.file_parts import WEEKDAYS
 from kasse.catalog.load_parts import content_values, picture_values, upsert
 from kasse.catalog.tour_file import (
@@ -80,14 +80,7 @@ def _tour_problems(
         problems.append(f"{where}.museum_id: unknown museum {tour.museum_id}")
     if tour.exhibition_id is not None and tour.exhibition_id not in exhibitions:
         problems.append(f"{where}.exhibition_id: unknown exhibition {tour.exhibition_id}")
-    if tour.category_id is not None and tour.category_id not in known["categories"]:
-        problems.append(f"{where}.category_id: unknown category {tour.category_id}")
-    for kind, field in EVENT_TAG_FIELDS.items():
-        problems += [
-            f"{where}.{field}: unknown {kind} entry {i}"
-            for i in getattr(tour, field)
-            if i not in known[kind]
-        ]
+    problems += tagged_problems(where, tour, known)
     problems += [
         f"{where}.language_ids: unknown language {i}"
         for i in tour.language_ids

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kasse.catalog.event_snapshot import product_tags
 from kasse.core.auth import Principal
 from kasse.models import Equipment, Guide, ProductTag, Tour
 
@@ -33,12 +33,7 @@ class TourData:
         """Bookable in principle by this caller (the tour's flags and the caller's museums)."""
         if not principal.may_see_museums([self.row.museum_id]):
             return False
-        if principal.access == "reseller":
-            return self.row.bookable_reseller
-        if principal.access in ("cashpoint", "user"):
-            # staff sell everything that is on sale through any channel
-            return self.row.bookable_public or self.row.bookable_reseller
-        return self.row.bookable_public
+        return principal.may_buy(self.row.bookable_public, self.row.bookable_reseller)
 
 
 @dataclass(frozen=True)
@@ -85,18 +80,11 @@ async def build_tour_catalog(session: AsyncSession) -> TourCatalog:
         )
         for row in await session.scalars(select(Guide).order_by(Guide.id))
     }
-    tags: dict[str, list[ProductTag]] = defaultdict(list)
-    for tag in await session.scalars(
-        select(ProductTag)
-        .where(ProductTag.product == "tours")
-        .order_by(ProductTag.kind, ProductTag.position)
-    ):
-        tags[tag.kind].append(tag)
     return TourCatalog(
         tours=tours,
         guides=guides,
         equipment={
             e.id: e for e in await session.scalars(select(Equipment).order_by(Equipment.id))
         },
-        tags={kind: tuple(entries) for kind, entries in tags.items()},
+        tags=await product_tags(session, "tours"),
     )

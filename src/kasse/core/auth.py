@@ -36,6 +36,15 @@ class Principal:
     def may_see_museums(self, museum_ids: tuple[int, ...] | list[int]) -> bool:
         return self.museum_ids is None or any(m in self.museum_ids for m in museum_ids)
 
+    def may_buy(self, bookable_public: bool, bookable_reseller: bool) -> bool:
+        """Whether a product on sale through these channels is on sale to this caller: resellers
+        buy through theirs, staff sell through any, everyone else buys as the public."""
+        if self.access == "reseller":
+            return bookable_reseller
+        if self.access in ("cashpoint", "user"):
+            return bookable_public or bookable_reseller
+        return bookable_public
+
     def require(self, allowed: frozenset[str]) -> None:
         """401 when no token was sent, 403 when the token's access level is not allowed."""
         if self.is_public:
