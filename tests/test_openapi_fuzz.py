@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -139,8 +138,7 @@ class ApiToken:
 FREE_TEXT_ARRAYS = frozenset({"by_categories[]"})
 
 
-@schemathesis.hook  # global: the lazy schema of the parametrized test does not see a loaded one's
-def filter_case(ctx: Any, case: schemathesis.Case) -> bool:
+def is_distinct_request(case: schemathesis.Case) -> bool:
     query = case.query or {}
     return all(
         isinstance(item, str)
@@ -171,6 +169,10 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @schema.parametrize()
 def test_api_conforms_to_its_schema_and_never_fails(case: schemathesis.Case) -> None:
+    # checked here, not in a generation hook: schemathesis' coverage phase builds its cases
+    # without the hooks (a hook let CI draw by_categories[]=false again)
+    if not is_distinct_request(case):
+        return
     if case.path.startswith("/api/v4/annual/"):
         # A made-up personalization token only ever meets the 404: use a real one.
         case.query = {**(case.query or {}), "token": TOKENS["annual"]}
